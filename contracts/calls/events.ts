@@ -1,0 +1,108 @@
+import { Static, Type } from '@sinclair/typebox';
+import { defineEvent, EventOf } from '../envelope';
+
+const IsoTime = Type.String({ format: 'date-time' });
+
+export const CALL_OUTCOMES = ['completed', 'voicemail', 'busy', 'no-answer', 'failed', 'timeout', 'cancelled'] as const;
+export const CallOutcomeSchema = Type.Union(CALL_OUTCOMES.map((o) => Type.Literal(o)));
+export type CallOutcome = Static<typeof CallOutcomeSchema>;
+export const RETRYABLE_OUTCOMES: readonly CallOutcome[] = ['busy', 'no-answer', 'failed', 'timeout'];
+
+const callIds = {
+  callId: Type.String({ description: 'our id of one dial attempt: <contactId>-a<attempt>' }),
+  campaignId: Type.String(),
+  contactId: Type.String(),
+  attempt: Type.Integer({ minimum: 1 }),
+};
+
+export const CallRequestedV1 = defineEvent({
+  type: 'CallRequested',
+  version: 1,
+  subject: 'call.<campaignId>.<callId>.requested',
+  description:
+    'A dialer holds the slots for this attempt and is about to send the Plivo Call API request. Published ' +
+    'with expected subject sequence 0, so it is also the claim that makes each attempt dial at most once.',
+  data: Type.Object({
+    ...callIds,
+    clientId: Type.String(),
+    from: Type.String(),
+    to: Type.String(),
+    customData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    requestedAt: IsoTime,
+  }),
+});
+
+export const CallInitiatedV1 = defineEvent({
+  type: 'CallInitiated',
+  version: 1,
+  subject: 'call.<campaignId>.<callId>.initiated',
+  description: 'Plivo accepted the Call API request.',
+  data: Type.Object({ ...callIds, requestUuid: Type.String(), initiatedAt: IsoTime }),
+});
+
+export const CallRingingV1 = defineEvent({
+  type: 'CallRinging',
+  version: 1,
+  subject: 'call.<campaignId>.<callId>.ringing',
+  description: "Plivo's ring callback: the destination is ringing.",
+  data: Type.Object({ ...callIds, callUuid: Type.String(), requestUuid: Type.Optional(Type.String()), ringingAt: IsoTime }),
+});
+
+export const CallAnsweredV1 = defineEvent({
+  type: 'CallAnswered',
+  version: 1,
+  subject: 'call.<campaignId>.<callId>.answered',
+  description: "Plivo's answer callback: the call was picked up and connected to the bot or answer URL.",
+  data: Type.Object({
+    ...callIds,
+    callUuid: Type.String(),
+    answeredAt: IsoTime,
+    machineDetected: Type.Boolean(),
+  }),
+});
+
+export const CallMachineDetectedV1 = defineEvent({
+  type: 'CallMachineDetected',
+  version: 1,
+  subject: 'call.<campaignId>.<callId>.machine',
+  description: 'Plivo detected an answering machine (sync on answer, or the async machine-detection callback).',
+  data: Type.Object({ ...callIds, callUuid: Type.String(), detectedAt: IsoTime }),
+});
+
+export const CallEndedV1 = defineEvent({
+  type: 'CallEnded',
+  version: 1,
+  subject: 'call.<campaignId>.<callId>.ended',
+  description:
+    'The attempt is over, with its outcome. Published once per call (message id <callId>:ended); the ' +
+    'slots it held are released on this event.',
+  data: Type.Object({
+    ...callIds,
+    clientId: Type.String(),
+    outcome: CallOutcomeSchema,
+    callUuid: Type.Optional(Type.String()),
+    endedAt: IsoTime,
+    duration: Type.Optional(Type.Number()),
+    billDuration: Type.Optional(Type.Number()),
+    hangupCause: Type.Optional(Type.String()),
+    hangupCauseCode: Type.Optional(Type.String()),
+    machineDetected: Type.Optional(Type.Boolean()),
+    failureReason: Type.Optional(Type.String()),
+  }),
+});
+
+export type CallRequested = EventOf<typeof CallRequestedV1>;
+export type CallInitiated = EventOf<typeof CallInitiatedV1>;
+export type CallRinging = EventOf<typeof CallRingingV1>;
+export type CallAnswered = EventOf<typeof CallAnsweredV1>;
+export type CallMachineDetected = EventOf<typeof CallMachineDetectedV1>;
+export type CallEnded = EventOf<typeof CallEndedV1>;
+export type CallEvent = CallRequested | CallInitiated | CallRinging | CallAnswered | CallMachineDetected | CallEnded;
+export const CALL_EVENT_CONTRACTS = [
+  CallRequestedV1,
+  CallInitiatedV1,
+  CallRingingV1,
+  CallAnsweredV1,
+  CallMachineDetectedV1,
+  CallEndedV1,
+];

@@ -1,0 +1,77 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent, EventOf } from '../envelope';
+import { CampaignSettingsSchema } from './settings';
+
+const IsoTime = Type.String({ format: 'date-time' });
+
+export const CampaignCreatedV1 = defineEvent({
+  type: 'CampaignCreated',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'A client created a campaign (status draft, or scheduled when scheduledTime is set).',
+  data: Type.Object({
+    campaignId: Type.String(),
+    clientId: Type.String(),
+    name: Type.String(),
+    description: Type.Optional(Type.String()),
+    agentId: Type.Optional(Type.String()),
+    listId: Type.Optional(Type.String()),
+    fromNumber: Type.String({ description: 'E.164 caller id' }),
+    fromNumbers: Type.Optional(Type.Array(Type.String())),
+    wssUrl: Type.Optional(Type.String()),
+    answerUrl: Type.Optional(Type.String()),
+    scheduledTime: Type.Optional(IsoTime),
+    scheduledBy: Type.Optional(Type.String()),
+    settings: CampaignSettingsSchema,
+    createdAt: IsoTime,
+  }),
+});
+
+export const CampaignStartedV1 = defineEvent({
+  type: 'CampaignStarted',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'The campaign began dialling its contacts.',
+  data: Type.Object({ campaignId: Type.String(), startedAt: IsoTime, startedBy: Type.String() }),
+});
+
+export const CampaignCompletedV1 = defineEvent({
+  type: 'CampaignCompleted',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'Every contact of the running campaign reached a final status.',
+  data: Type.Object({ campaignId: Type.String(), completedAt: IsoTime, contacts: Type.Integer() }),
+});
+
+export const ContactSchema = Type.Object({
+  contactId: Type.String(),
+  phoneNumber: Type.String({ description: 'E.164' }),
+  name: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+  priority: Type.Integer(),
+  timezone: Type.Optional(Type.String()),
+  customData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+export const ContactsAddedV1 = defineEvent({
+  type: 'ContactsAdded',
+  version: 1,
+  subject: 'campaign.<campaignId>.contacts',
+  description:
+    'A batch of validated, de-duplicated contacts joined the campaign. Kept on its own subject so that ' +
+    'rebuilding the campaign aggregate never reads contact payloads.',
+  data: Type.Object({
+    campaignId: Type.String(),
+    batchId: Type.String(),
+    contacts: Type.Array(ContactSchema),
+  }),
+});
+
+export type CampaignCreated = EventOf<typeof CampaignCreatedV1>;
+export type CampaignStarted = EventOf<typeof CampaignStartedV1>;
+export type CampaignCompleted = EventOf<typeof CampaignCompletedV1>;
+export type ContactsAdded = EventOf<typeof ContactsAddedV1>;
+
+/** Events of the campaign aggregate stream (`campaign.<id>.events`). */
+export type CampaignEvent = CampaignCreated | CampaignStarted | CampaignCompleted;
+export const CAMPAIGN_EVENT_CONTRACTS = [CampaignCreatedV1, CampaignStartedV1, CampaignCompletedV1, ContactsAddedV1];

@@ -1,0 +1,75 @@
+/**
+ * Every subject, stream and bucket name in one place. `namespace` (env NATS_NAMESPACE, empty in
+ * production) prefixes all of them so that several isolated systems can share one NATS server in tests.
+ */
+export class Subjects {
+  constructor(readonly namespace = '') {}
+
+  private p(name: string): string {
+    return this.namespace ? `${this.namespace}.${name}` : name;
+  }
+  private n(name: string): string {
+    return this.namespace ? `${this.namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_${name}` : name;
+  }
+
+  // ---- streams -------------------------------------------------------------------------------
+  readonly streams = {
+    campaigns: this.n('CAMPAIGNS'),
+    clients: this.n('CLIENTS'),
+    calls: this.n('CALLS'),
+    dial: this.n('DIAL'),
+  };
+
+  // ---- key-value buckets -----------------------------------------------------------------------
+  readonly buckets = {
+    campaignRuntime: this.n('campaign_runtime'),
+    clientRuntime: this.n('client_runtime'),
+    slots: this.n('slots'),
+  };
+
+  // ---- event subjects ------------------------------------------------------------------------
+  campaignEvents(campaignId: string): string {
+    return this.p(`campaign.${campaignId}.events`);
+  }
+  campaignContacts(campaignId: string): string {
+    return this.p(`campaign.${campaignId}.contacts`);
+  }
+  allCampaigns(): string {
+    return this.p('campaign.>');
+  }
+  clientEvents(clientId: string): string {
+    return this.p(`client.${clientId}.events`);
+  }
+  allClients(): string {
+    return this.p('client.>');
+  }
+  callEvent(campaignId: string, callId: string, kind: CallEventKind): string {
+    return this.p(`call.${campaignId}.${callId}.${kind}`);
+  }
+  callEventsOfKind(kind: CallEventKind | '*'): string {
+    return this.p(`call.*.*.${kind}`);
+  }
+  allCalls(): string {
+    return this.p('call.>');
+  }
+  dialQueue(campaignId: string): string {
+    return this.p(`dial.${campaignId}`);
+  }
+  allDial(): string {
+    return this.p('dial.>');
+  }
+
+  // ---- request/reply subjects (commands and queries) ------------------------------------------
+  command(service: ServiceName, name: string): string {
+    return this.p(`cmd.${service}.${name}`);
+  }
+  query(service: ServiceName, name: string): string {
+    return this.p(`query.${service}.${name}`);
+  }
+  health(service: ServiceName): string {
+    return this.p(`health.${service}`);
+  }
+}
+
+export type ServiceName = 'campaigns' | 'dialer' | 'call-tracking' | 'scheduler';
+export type CallEventKind = 'requested' | 'initiated' | 'ringing' | 'answered' | 'machine' | 'ended';

@@ -1,0 +1,101 @@
+import { DEFAULT_CAMPAIGN_SETTINGS } from '@contracts/campaigns/settings';
+import { spec } from '@libs/decider/given-when-then';
+import { makeEvent, CommandMetadata } from '@libs/event-store/make-event';
+import { CampaignCompletedV1, CampaignCreatedV1, CampaignStartedV1 } from '@contracts/campaigns/events';
+import { campaignDecider } from './campaign.decide';
+import { CreateCampaign } from './campaign.commands';
+
+const meta = (commandId: string, now = '2026-11-20T10:00:00.000Z'): CommandMetadata => ({
+  commandId,
+  correlationId: 'corr-1',
+  now,
+  by: 'client-1',
+});
+const ids = { aggregateId: 'c1', campaignId: 'c1', clientId: 'client-1' };
+const createData: CreateCampaign['data'] = {
+  campaignId: 'c1',
+  clientId: 'client-1',
+  name: 'Renewals',
+  fromNumber: '+14155550100',
+  wssUrl: 'wss://bot.example.com/stream',
+  settings: { ...DEFAULT_CAMPAIGN_SETTINGS, concurrentCallsLimit: 5 },
+};
+const created = makeEvent(CampaignCreatedV1, { ...createData, createdAt: '2026-11-20T09:00:00.000Z' }, meta('cmd-0', '2026-11-20T09:00:00.000Z'), ids);
+const started = makeEvent(
+  CampaignStartedV1,
+  { campaignId: 'c1', startedAt: '2026-11-20T10:00:00.000Z', startedBy: 'client-1' },
+  meta('cmd-1'),
+  ids,
+);
+const completed = makeEvent(
+  CampaignCompletedV1,
+  { campaignId: 'c1', completedAt: '2026-11-20T10:00:00.000Z', contacts: 200 },
+  meta('cmd-2'),
+  ids,
+);
+
+describe('campaign decider', () => {
+  const campaign = spec(campaignDecider);
+
+  describe('CreateCampaign', () => {
+    it('creates a draft campaign', () =>
+      campaign
+        .given([])
+        .when({ type: 'CreateCampaign', data: createData, metadata: meta('cmd-0', '2026-11-20T09:00:00.000Z') })
+        .then([created]));
+
+    it('creates a scheduled campaign and records who scheduled it', () => {
+      const data = { ...createData, scheduledTime: '2026-11-21T09:00:00.000Z' };
+      campaign
+        .given([])
+        .when({ type: 'CreateCampaign', data, metadata: meta('cmd-0', '2026-11-20T09:00:00.000Z') })
+        .then([
+          makeEvent(
+            CampaignCreatedV1,
+            { ...data, scheduledBy: 'client-1', createdAt: '2026-11-20T09:00:00.000Z' },
+            meta('cmd-0', '2026-11-20T09:00:00.000Z'),
+            ids,
+          ),
+        ]);
+    });
+
+    it('refuses a scheduledTime in the past', () =>
+      campaign
+        .given([])
+        .when({ type: 'CreateCampaign', data: { ...createData, scheduledTime: '2026-11-19T09:00:00.000Z' }, metadata: meta('cmd-0') })
+        .thenRefuses('invalid', /future/));
+
+    it('refuses to create the same campaign twice', () =>
+      campaign.given([created]).when({ type: 'CreateCampaign', data: createData, metadata: meta('cmd-9') }).thenRefuses('conflict'));
+  });
+
+  describe('StartCampaign', () => {
+    const start = { type: 'StartCampaign' as const, data: { campaignId: 'c1', clientId: 'client-1' }, metadata: meta('cmd-1') };
+
+    it('starts a draft campaign', () => campaign.given([created]).when(start).then([started]));
+
+    it('refuses to start a running campaign', () => campaign.given([created, started]).when(start).thenRefuses('conflict', /running/));
+
+    it('refuses to start a completed campaign', () =>
+      campaign.given([created, started, completed]).when(start).thenRefuses('conflict', /completed/));
+
+    it('reports a missing campaign as not found', () => campaign.given([]).when(start).thenRefuses('not-found'));
+
+    it("reports another client's campaign as not found", () =>
+      campaign
+        .given([created])
+        .when({ ...start, data: { campaignId: 'c1', clientId: 'client-2' } })
+        .thenRefuses('not-found'));
+  });
+
+  describe('CompleteCampaign', () => {
+    const complete = { type: 'CompleteCampaign' as const, data: { campaignId: 'c1', contacts: 200 }, metadata: meta('cmd-2') };
+
+    it('completes a running campaign', () => campaign.given([created, started]).when(complete).then([completed]));
+
+    it('is a no-op on a completed campaign (several instances may notice completion)', () =>
+      campaign.given([created, started, completed]).when(complete).then([]));
+
+    it('refuses to complete a draft campaign', () => campaign.given([created]).when(complete).thenRefuses('conflict'));
+  });
+});

@@ -1,0 +1,67 @@
+import { CampaignCompleted, CampaignCreated, CampaignEvent, CampaignStarted } from '@contracts/campaigns/events';
+import { CampaignSettings, CampaignStatus } from '@contracts/campaigns/settings';
+
+// ---- state ------------------------------------------------------------------------------------
+
+export interface CampaignData {
+  campaignId: string;
+  clientId: string;
+  name: string;
+  description?: string;
+  fromNumber: string;
+  fromNumbers?: string[];
+  wssUrl?: string;
+  answerUrl?: string;
+  agentId?: string;
+  listId?: string;
+  scheduledTime?: string;
+  scheduledBy?: string;
+  settings: CampaignSettings;
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+}
+
+export type CampaignState =
+  | { status: 'none' }
+  | { status: Exclude<CampaignStatus, 'none'>; campaign: CampaignData };
+
+export const initialCampaignState = (): CampaignState => ({ status: 'none' });
+
+// ---- evolve -----------------------------------------------------------------------------------
+
+export function evolveCampaign(state: CampaignState, event: CampaignEvent): CampaignState {
+  switch (event.type) {
+    case 'CampaignCreated':
+      return created(event);
+    case 'CampaignStarted':
+      return withCampaign(state, 'running', (c) => ({ ...c, startedAt: event.data.startedAt }));
+    case 'CampaignCompleted':
+      return withCampaign(state, 'completed', (c) => ({ ...c, completedAt: event.data.completedAt }));
+    default: {
+      const unknown: never = event;
+      return unknownEvent(state, unknown);
+    }
+  }
+}
+
+function created(event: CampaignCreated): CampaignState {
+  const { data } = event;
+  return { status: data.scheduledTime ? 'scheduled' : 'draft', campaign: { ...data } };
+}
+
+function withCampaign(
+  state: CampaignState,
+  status: Exclude<CampaignStatus, 'none'>,
+  change: (c: CampaignData) => CampaignData,
+): CampaignState {
+  if (state.status === 'none') return state;
+  return { status, campaign: change(state.campaign) };
+}
+
+/** Events of a newer version this code does not know are skipped, not fatal. */
+function unknownEvent(state: CampaignState, _event: never): CampaignState {
+  return state;
+}
+
+export type { CampaignStarted, CampaignCompleted };
