@@ -1,0 +1,115 @@
+import { CampaignSettings } from './campaigns/settings';
+
+/**
+ * Commands and queries sent over NATS request/reply (subject `cmd.<service>.<name>` or
+ * `query.<service>.<name>`); every reply is an RpcResult: `{ok: true, data}` or `{ok: false, error}`.
+ */
+export interface RequestContext {
+  /** The authenticated client; every lookup is scoped to it. */
+  clientId: string;
+  correlationId: string;
+  /** Unique per request; derived from the Idempotency-Key when the client sent one. */
+  commandId: string;
+}
+
+export const CampaignsRpc = {
+  createCampaign: 'createCampaign',
+  startCampaign: 'startCampaign',
+  addContacts: 'addContacts',
+  getCampaign: 'getCampaign',
+  listCampaigns: 'listCampaigns',
+  listContacts: 'listContacts',
+  progress: 'progress',
+  stats: 'stats',
+  registerClient: 'registerClient',
+  getClient: 'getClient',
+  changeClientLimits: 'changeClientLimits',
+  authenticate: 'authenticate',
+} as const;
+
+export const CallTrackingRpc = {
+  listCalls: 'listCalls',
+} as const;
+
+export interface CreateCampaignRequest extends RequestContext {
+  campaign: {
+    name: string;
+    description?: string;
+    agentId?: string;
+    listId?: string;
+    fromNumber: string;
+    fromNumbers?: string[];
+    wssUrl?: string;
+    answerUrl?: string;
+    scheduledTime?: string;
+    settings?: Partial<CampaignSettings>;
+  };
+}
+
+export interface CampaignRequest extends RequestContext {
+  campaignId: string;
+}
+
+export interface AddContactsRequest extends CampaignRequest {
+  contacts: Record<string, unknown>[];
+  /** Row number of the first contact, for error reports of CSV chunks. */
+  firstRow?: number;
+}
+
+export interface AddContactsResponse {
+  accepted: number;
+  rejected: { row: number; phoneNumber: string; reason: string }[];
+  duplicates: number;
+}
+
+export interface PageQuery {
+  page: number;
+  limit: number;
+  status?: string;
+}
+
+export interface ListRequest extends RequestContext, PageQuery {}
+export interface CampaignListRequest extends CampaignRequest, PageQuery {}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export interface ProgressResponse {
+  campaign: {
+    id: string;
+    status: string;
+    totalContacts: number;
+    queuedCalls: number;
+    activeCalls: number;
+    completedCalls: number;
+    failedCalls: number;
+    voicemailCalls: number;
+    progress: number;
+    successRate: number;
+    startedAt?: string;
+    estimatedCompletionAt?: string;
+  };
+  queue: { waiting: number; active: number; completed: number; failed: number; delayed: number };
+}
+
+export interface RegisterClientRequest {
+  correlationId: string;
+  commandId: string;
+  name: string;
+  maxConcurrentCalls?: number;
+}
+
+export interface ClientView {
+  id: string;
+  name: string;
+  maxConcurrentCalls: number;
+  createdAt: string;
+}
+
+export interface AuthenticateRequest {
+  apiKeyHash: string;
+}

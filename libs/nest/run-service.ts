@@ -1,0 +1,58 @@
+import { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createLogger, PinoNestLogger } from '../logging/logger';
+
+/** The deadline a service has to shut down after SIGTERM (SPEC: within 10 s). */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
+/**
+ * Boots a service: validates its configuration (refusing to start with a clear message), builds the
+ * Nest application (HTTP when `httpPort` is given, otherwise a plain context) and wires SIGTERM/SIGINT
+ * to a graceful shutdown with a hard deadline.
+ */
+export async function runService<C extends { LOG_LEVEL: string }>(
+  name: string,
+  loadConfig: () => C,
+  module: (config: C) => DynamicModule,
+  http?: { port: (config: C) => number; configure?: (app: NestExpressApplication, config: C) => void },
+): Promise<void> {
+  const bootLog = createLogger(name);
+  let config: C;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    bootLog.fatal({ err: e }, (e as Error).message);
+    process.exit(1);
+  }
+  const logger = new PinoNestLogger(createLogger(name, config.LOG_LEVEL));
+  try {
+    const app = http
+      ? await NestFactory.create<NestExpressApplication>(module(config), { logger, bodyParser: false })
+      : await NestFactory.createApplicationContext(module(config), { logger });
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      bootLog.info({ signal }, 'stopping');
+      setTimeout(() => {
+        bootLog.error('shutdown deadline passed; exiting');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+      void app.close().then(() => process.exit(0));
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    if (http) {
+      const httpApp = app as NestExpressApplication;
+      http.configure?.(httpApp, config);
+      await httpApp.listen(http.port(config), '0.0.0.0');
+    } else {
+      await app.init();
+    }
+    bootLog.info('ready');
+  } catch (e) {
+    bootLog.fatal({ err: e }, 'failed to start');
+    process.exit(1);
+  }
+}

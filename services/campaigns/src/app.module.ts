@@ -1,0 +1,78 @@
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { Db } from 'mongodb';
+import { InfraModule } from '@libs/nest/infra.module';
+import { healthResponder } from '@libs/nest/health';
+import { MONGO, NATS } from '@libs/nest/tokens';
+import { MongoHandle } from '@libs/mongo/mongo';
+import { NatsContext } from '@libs/nats/nats-context';
+import { CampaignsConfig } from './config';
+import { CampaignCommands } from './campaign/campaign-commands.service';
+import { CampaignsRpcController } from './campaign/campaigns.rpc-controller';
+import { ClientStreamProcessor } from './clients/client-stream.processor';
+import { ClientsRpcController } from './clients/clients.rpc-controller';
+import { CampaignStreamProcessor } from './dispatch/campaign-stream.processor';
+import { DialQueue } from './dispatch/dial-queue';
+import { RuntimeWriter } from './dispatch/runtime-writer';
+import { CallOutcomeProcessor } from './outcomes/call-outcome.processor';
+import { CampaignsReadModel } from './read-models/campaigns.read-model';
+import { ClientsReadModel } from './read-models/clients.read-model';
+import { ContactsReadModel } from './read-models/contacts.read-model';
+
+const readModel = <T>(ReadModel: new (db: Db) => T) => ({
+  provide: ReadModel,
+  inject: [MONGO],
+  useFactory: (mongo: MongoHandle) => new ReadModel(mongo.db),
+});
+
+@Injectable()
+class Indexes implements OnModuleInit {
+  constructor(
+    private readonly campaigns: CampaignsReadModel,
+    private readonly contacts: ContactsReadModel,
+    private readonly clients: ClientsReadModel,
+  ) {}
+  async onModuleInit() {
+    await Promise.all([this.campaigns.ensureIndexes(), this.contacts.ensureIndexes(), this.clients.ensureIndexes()]);
+  }
+}
+
+@Module({})
+export class CampaignsAppModule {
+  static forConfig(config: CampaignsConfig): DynamicModule {
+    return {
+      module: CampaignsAppModule,
+      imports: [
+        InfraModule.forRoot({
+          service: 'campaigns',
+          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
+          mongo: { url: config.MONGO_URL, db: config.MONGO_DB },
+          logLevel: config.LOG_LEVEL,
+          config,
+        }),
+      ],
+      providers: [
+        readModel(CampaignsReadModel),
+        readModel(ContactsReadModel),
+        readModel(ClientsReadModel),
+        Indexes,
+        {
+          provide: DialQueue,
+          inject: [NATS],
+          useFactory: (nats: NatsContext) => new DialQueue(nats.js, nats.subjects),
+        },
+        {
+          provide: RuntimeWriter,
+          inject: [NATS],
+          useFactory: (nats: NatsContext) => new RuntimeWriter(nats.buckets.campaignRuntime, nats.buckets.clientRuntime),
+        },
+        CampaignCommands,
+        CampaignStreamProcessor,
+        ClientStreamProcessor,
+        CallOutcomeProcessor,
+        CampaignsRpcController,
+        ClientsRpcController,
+        healthResponder('campaigns'),
+      ],
+    };
+  }
+}

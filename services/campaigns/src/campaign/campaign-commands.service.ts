@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CampaignEvent } from '@contracts/campaigns/events';
+import { handleCommand } from '@libs/event-store/command-handler';
+import { JetStreamEventStore } from '@libs/event-store/jetstream-event-store';
+import { NatsContext } from '@libs/nats/nats-context';
+import { NATS } from '@libs/nest/tokens';
+import { CampaignState } from './campaign';
+import { CampaignCommand } from './campaign.commands';
+import { campaignDecider } from './campaign.decide';
+
+/** Runs campaign commands against the campaign's event stream. */
+@Injectable()
+export class CampaignCommands {
+  readonly store: JetStreamEventStore;
+
+  constructor(@Inject(NATS) private readonly nats: NatsContext) {
+    this.store = new JetStreamEventStore(nats.js, nats.jsm, nats.subjects.streams.campaigns);
+  }
+
+  execute(command: CampaignCommand) {
+    return handleCommand(this.store, campaignDecider, this.nats.subjects.campaignEvents(command.data.campaignId), command);
+  }
+
+  async load(campaignId: string): Promise<CampaignState> {
+    const { events } = await this.store.read<CampaignEvent>(this.nats.subjects.campaignEvents(campaignId));
+    return events.reduce(campaignDecider.evolve, campaignDecider.initialState());
+  }
+}

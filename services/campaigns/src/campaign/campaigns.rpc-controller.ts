@@ -1,0 +1,153 @@
+import { randomUUID } from 'crypto';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ContactsAddedV1 } from '@contracts/campaigns/events';
+import { DEFAULT_CAMPAIGN_SETTINGS } from '@contracts/campaigns/settings';
+import {
+  AddContactsRequest,
+  AddContactsResponse,
+  CampaignListRequest,
+  CampaignRequest,
+  CampaignsRpc,
+  CreateCampaignRequest,
+  ListRequest,
+} from '@contracts/commands';
+import { DomainError } from '@libs/decider/decider';
+import { encodeEvent } from '@libs/event-store/codec';
+import { CommandMetadata, makeEvent } from '@libs/event-store/make-event';
+import { RpcServer } from '@libs/messaging/rpc-server';
+import { NatsContext } from '@libs/nats/nats-context';
+import { CONFIG, NATS, RPC } from '@libs/nest/tokens';
+import { CampaignsConfig } from '../config';
+import { normalizeContacts } from '../contacts/normalize-contacts';
+import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
+import { ContactsReadModel } from '../read-models/contacts.read-model';
+import { CampaignData } from './campaign';
+import { CampaignCommands } from './campaign-commands.service';
+import { computeProgress } from './progress';
+
+const CONTACTS_PER_EVENT = 500;
+const ADDABLE = new Set(['draft', 'scheduled', 'running', 'paused']);
+
+/** Campaign commands and queries over NATS request/reply. */
+@Injectable()
+export class CampaignsRpcController implements OnApplicationBootstrap {
+  constructor(
+    @Inject(RPC) private readonly rpc: RpcServer,
+    @Inject(NATS) private readonly nats: NatsContext,
+    @Inject(CONFIG) private readonly config: CampaignsConfig,
+    private readonly commands: CampaignCommands,
+    private readonly campaigns: CampaignsReadModel,
+    private readonly contacts: ContactsReadModel,
+  ) {}
+
+  onApplicationBootstrap() {
+    const on = (name: string, handler: (req: any) => Promise<unknown>) =>
+      this.rpc.handle(this.nats.subjects.command('campaigns', name), handler);
+    on(CampaignsRpc.createCampaign, (r) => this.create(r));
+    on(CampaignsRpc.startCampaign, (r) => this.start(r));
+    on(CampaignsRpc.addContacts, (r) => this.addContacts(r));
+    on(CampaignsRpc.getCampaign, (r) => this.get(r));
+    on(CampaignsRpc.listCampaigns, (r) => this.list(r));
+    on(CampaignsRpc.listContacts, (r) => this.listContacts(r));
+    on(CampaignsRpc.progress, (r) => this.progress(r));
+    on(CampaignsRpc.stats, (r) => this.stats(r));
+  }
+
+  private async create(req: CreateCampaignRequest) {
+    const campaignId = randomUUID();
+    const { settings, ...campaign } = req.campaign;
+    const result = await this.commands.execute({
+      type: 'CreateCampaign',
+      data: { ...campaign, campaignId, clientId: req.clientId, settings: { ...DEFAULT_CAMPAIGN_SETTINGS, ...settings } },
+      metadata: metadataOf(req),
+    });
+    return result.state.status === 'none' ? null : view(result.state.campaign, result.state.status);
+  }
+
+  private async start(req: CampaignRequest) {
+    const result = await this.commands.execute({
+      type: 'StartCampaign',
+      data: { campaignId: req.campaignId, clientId: req.clientId },
+      metadata: metadataOf(req),
+    });
+    return result.state.status === 'none' ? null : view(result.state.campaign, result.state.status);
+  }
+
+  private async addContacts(req: AddContactsRequest): Promise<AddContactsResponse> {
+    if (req.contacts.length > this.config.MAX_CONTACTS_PER_REQUEST) {
+      throw new DomainError('invalid', `at most ${this.config.MAX_CONTACTS_PER_REQUEST} contacts per request`);
+    }
+    const state = await this.commands.load(req.campaignId);
+    if (state.status === 'none' || state.status === 'deleted' || state.campaign.clientId !== req.clientId) {
+      throw new DomainError('not-found', `campaign ${req.campaignId} not found`);
+    }
+    if (!ADDABLE.has(state.status)) throw new DomainError('conflict', `cannot add contacts to a campaign that is ${state.status}`);
+    const batch = normalizeContacts(req.campaignId, req.contacts, req.firstRow ?? 1);
+    const known = await this.contacts.existingIds(batch.accepted.map((c) => c.contactId));
+    const fresh = batch.accepted.filter((c) => !known.has(c.contactId));
+    const metadata = metadataOf(req);
+    const subject = this.nats.subjects.campaignContacts(req.campaignId);
+    for (let i = 0; i * CONTACTS_PER_EVENT < fresh.length; i++) {
+      const contacts = fresh.slice(i * CONTACTS_PER_EVENT, (i + 1) * CONTACTS_PER_EVENT);
+      const event = makeEvent(
+        ContactsAddedV1,
+        { campaignId: req.campaignId, batchId: `${metadata.commandId}:${i}`, contacts },
+        metadata,
+        { aggregateId: req.campaignId, campaignId: req.campaignId, clientId: req.clientId },
+        i,
+      );
+      await this.nats.js.publish(subject, encodeEvent(event), { msgID: event.id });
+    }
+    return { accepted: fresh.length, rejected: batch.rejected, duplicates: batch.duplicates + known.size };
+  }
+
+  private async owned(req: CampaignRequest): Promise<CampaignDoc> {
+    const doc = await this.campaigns.get(req.clientId, req.campaignId);
+    if (!doc) throw new DomainError('not-found', `campaign ${req.campaignId} not found`);
+    return doc;
+  }
+
+  private async get(req: CampaignRequest) {
+    const doc = await this.owned(req);
+    return { ...viewDoc(doc), stats: await this.contacts.countsByStatus(doc._id) };
+  }
+
+  private async list(req: ListRequest) {
+    const page = await this.campaigns.list(req.clientId, req);
+    return { ...page, items: page.items.map(viewDoc) };
+  }
+
+  private async listContacts(req: CampaignListRequest) {
+    await this.owned(req);
+    const page = await this.contacts.list(req.campaignId, req);
+    return {
+      ...page,
+      items: page.items.map(({ _id, order: _order, ...c }) => ({ id: _id, ...c })),
+    };
+  }
+
+  private async progress(req: CampaignRequest) {
+    const doc = await this.owned(req);
+    return computeProgress(doc, await this.contacts.countsByStatus(doc._id), new Date());
+  }
+
+  private async stats(req: CampaignRequest) {
+    const doc = await this.owned(req);
+    const byStatus = await this.contacts.countsByStatus(doc._id);
+    return { campaignId: doc._id, status: doc.status, contactsByStatus: byStatus };
+  }
+}
+
+function metadataOf(req: { commandId: string; correlationId: string; clientId?: string }): CommandMetadata {
+  return { commandId: req.commandId, correlationId: req.correlationId, now: new Date().toISOString(), by: req.clientId ?? 'admin' };
+}
+
+function view(c: CampaignData, status: string) {
+  const { campaignId, ...rest } = c;
+  return { id: campaignId, ...rest, status };
+}
+
+function viewDoc(doc: CampaignDoc) {
+  const { _id, _rev: _r, ...rest } = doc;
+  return { id: _id, ...rest };
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from 'pino';
+import { CampaignEvent, ContactsAdded } from '@contracts/campaigns/events';
+import { NatsContext } from '@libs/nats/nats-context';
+import { LOGGER, NATS } from '@libs/nest/tokens';
+import { Delivery, DurableConsumer } from '@libs/projections/durable-consumer';
+import { CampaignsReadModel } from '../read-models/campaigns.read-model';
+import { ContactsReadModel } from '../read-models/contacts.read-model';
+import { DialQueue } from './dial-queue';
+import { RuntimeWriter } from './runtime-writer';
+
+const QUEUE_CHUNK = 1000;
+
+/**
+ * Processes the CAMPAIGNS stream strictly in order (one message in flight across all instances), so
+ * that "contacts added" and "campaign started" can never race: projects the campaign and contact read
+ * models, mirrors the campaign into the runtime KV, and queues contacts for dialling once running.
+ */
+@Injectable()
+export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer?: DurableConsumer<CampaignEvent | ContactsAdded>;
+
+  constructor(
+    @Inject(NATS) private readonly nats: NatsContext,
+    @Inject(LOGGER) private readonly log: Logger,
+    private readonly campaigns: CampaignsReadModel,
+    private readonly contacts: ContactsReadModel,
+    private readonly dialQueue: DialQueue,
+    private readonly runtime: RuntimeWriter,
+  ) {}
+
+  async onApplicationBootstrap() {
+    const { js, jsm, subjects } = this.nats;
+    this.consumer = new DurableConsumer(
+      js,
+      jsm,
+      {
+        stream: subjects.streams.campaigns,
+        durable: 'campaigns-processor',
+        filterSubjects: [subjects.allCampaigns()],
+        maxAckPending: 1,
+        ackWaitMs: 60_000,
+      },
+      this.log,
+    );
+    await this.consumer.start((d) => this.handle(d));
+  }
+
+  async onModuleDestroy() {
+    await this.consumer?.stop();
+  }
+
+  private async handle({ event, seq, msg }: Delivery<CampaignEvent | ContactsAdded>): Promise<void> {
+    if (event.type === 'ContactsAdded') return this.contactsAdded(event, seq);
+    await this.campaigns.apply(event, seq);
+    const doc = await this.campaigns.collection.findOne({ _id: event.metadata.aggregateId });
+    if (!doc) return;
+    await this.runtime.putCampaign(doc);
+    if (event.type === 'CampaignStarted') {
+      await this.queueAllPending(doc._id, event.metadata.correlationId, () => msg.working());
+    }
+  }
+
+  private async contactsAdded(event: ContactsAdded, seq: number): Promise<void> {
+    const { campaignId, contacts } = event.data;
+    await this.contacts.addBatch(campaignId, event.metadata.clientId, contacts, seq, event.occurredAt);
+    const campaign = await this.campaigns.collection.findOne({ _id: campaignId });
+    if (campaign?.status !== 'running') return;
+    const pending = await this.contacts.pendingIn(contacts.map((c) => c.contactId));
+    await this.dialQueue.enqueue(pending, event.metadata.correlationId);
+    await this.contacts.markQueued(
+      pending.map((c) => c._id),
+      event.occurredAt,
+    );
+  }
+
+  private async queueAllPending(campaignId: string, correlationId: string, keepAlive: () => void): Promise<void> {
+    for (;;) {
+      const batch = await this.contacts.pending(campaignId, QUEUE_CHUNK);
+      if (batch.length === 0) return;
+      await this.dialQueue.enqueue(batch, correlationId);
+      await this.contacts.markQueued(
+        batch.map((c) => c._id),
+        new Date().toISOString(),
+      );
+      keepAlive();
+    }
+  }
+}

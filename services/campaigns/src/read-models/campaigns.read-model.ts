@@ -1,0 +1,83 @@
+import { Collection, Db } from 'mongodb';
+import { CampaignEvent } from '@contracts/campaigns/events';
+import { CampaignSettings, CampaignStatus } from '@contracts/campaigns/settings';
+
+export interface CampaignDoc {
+  _id: string;
+  clientId: string;
+  name: string;
+  description?: string;
+  agentId?: string;
+  listId?: string;
+  fromNumber: string;
+  fromNumbers?: string[];
+  wssUrl?: string;
+  answerUrl?: string;
+  scheduledTime?: string;
+  scheduledBy?: string;
+  status: CampaignStatus;
+  settings: CampaignSettings;
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  /** Stream sequence of the last event applied: replays and redeliveries of older events change nothing. */
+  _rev: number;
+}
+
+/** Campaign documents for queries, projected from `campaign.<id>.events`. */
+export class CampaignsReadModel {
+  readonly collection: Collection<CampaignDoc>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<CampaignDoc>('campaigns');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ clientId: 1, status: 1 });
+    await this.collection.createIndex({ clientId: 1, createdAt: -1 });
+  }
+
+  async apply(event: CampaignEvent, seq: number): Promise<void> {
+    const id = event.metadata.aggregateId;
+    const guard = { _id: id, _rev: { $lt: seq } };
+    switch (event.type) {
+      case 'CampaignCreated': {
+        const { campaignId, ...data } = event.data;
+        const status: CampaignStatus = data.scheduledTime ? 'scheduled' : 'draft';
+        await this.collection
+          .insertOne({ _id: campaignId, ...data, status, _rev: seq })
+          .catch((e) => ((e as { code?: number }).code === 11000 ? undefined : Promise.reject(e)));
+        return;
+      }
+      case 'CampaignStarted':
+        await this.collection.updateOne(guard, { $set: { status: 'running', startedAt: event.data.startedAt, _rev: seq } });
+        return;
+      case 'CampaignCompleted':
+        await this.collection.updateOne(guard, { $set: { status: 'completed', completedAt: event.data.completedAt, _rev: seq } });
+        return;
+      default: {
+        const unknown: never = event;
+        return unknown;
+      }
+    }
+  }
+
+  /** A campaign of another client is not found. */
+  async get(clientId: string, campaignId: string): Promise<CampaignDoc | null> {
+    return this.collection.findOne({ _id: campaignId, clientId, status: { $ne: 'deleted' } });
+  }
+
+  async list(clientId: string, query: { status?: string; page: number; limit: number }) {
+    const filter = { clientId, ...(query.status ? { status: query.status as CampaignStatus } : { status: { $ne: 'deleted' as const } }) };
+    const [items, total] = await Promise.all([
+      this.collection
+        .find(filter)
+        .sort({ createdAt: -1, _id: 1 })
+        .skip((query.page - 1) * query.limit)
+        .limit(query.limit)
+        .toArray(),
+      this.collection.countDocuments(filter),
+    ]);
+    return { items, total, page: query.page, limit: query.limit };
+  }
+}
