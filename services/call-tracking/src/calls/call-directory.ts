@@ -1,0 +1,56 @@
+import { CallRequested } from '@contracts/calls/events';
+import { CallEventKind } from '@contracts/subjects';
+import { CampaignRuntime } from '@contracts/dialing/runtime';
+import { decodeJson } from '@libs/event-store/codec';
+import { isNotFound } from '@libs/event-store/jetstream-event-store';
+import { NatsContext } from '@libs/nats/nats-context';
+
+const MAX_CACHED = 20_000;
+
+/**
+ * Finds what a webhook needs about its call straight from the streams: the dialer published
+ * CallRequested before asking Plivo, so a direct get by subject always finds it, with no projection
+ * lag between the call request and its first webhook.
+ */
+export class CallDirectory {
+  private readonly requested = new Map<string, CallRequested>();
+
+  constructor(private readonly nats: NatsContext) {}
+
+  async callRequested(campaignId: string, callId: string): Promise<CallRequested | undefined> {
+    const key = `${campaignId}/${callId}`;
+    const cached = this.requested.get(key);
+    if (cached) return cached;
+    const event = await this.last<CallRequested>(campaignId, callId, 'requested');
+    if (event) {
+      if (this.requested.size >= MAX_CACHED) this.requested.delete(this.requested.keys().next().value!);
+      this.requested.set(key, event);
+    }
+    return event;
+  }
+
+  async hasEvent(campaignId: string, callId: string, kind: CallEventKind): Promise<boolean> {
+    return (await this.last(campaignId, callId, kind)) !== undefined;
+  }
+
+  forget(campaignId: string, callId: string): void {
+    this.requested.delete(`${campaignId}/${callId}`);
+  }
+
+  async campaign(campaignId: string): Promise<CampaignRuntime | undefined> {
+    const entry = await this.nats.buckets.campaignRuntime.get(campaignId);
+    return entry && entry.operation === 'PUT' ? decodeJson<CampaignRuntime>(entry.value) : undefined;
+  }
+
+  private async last<E>(campaignId: string, callId: string, kind: CallEventKind): Promise<E | undefined> {
+    try {
+      const m = await this.nats.jsm.streams.getMessage(this.nats.subjects.streams.calls, {
+        last_by_subj: this.nats.subjects.callEvent(campaignId, callId, kind),
+      });
+      return m ? decodeJson<E>(m.data) : undefined;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+}

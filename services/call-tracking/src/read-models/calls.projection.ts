@@ -1,0 +1,41 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from 'pino';
+import { CallEvent } from '@contracts/calls/events';
+import { CallTrackingRpc, CampaignListRequest } from '@contracts/commands';
+import { RpcServer } from '@libs/messaging/rpc-server';
+import { NatsContext } from '@libs/nats/nats-context';
+import { LOGGER, NATS, RPC } from '@libs/nest/tokens';
+import { DurableConsumer } from '@libs/projections/durable-consumer';
+import { CallsReadModel } from './calls.read-model';
+
+/** Keeps the calls read model up to date and answers call-log queries. */
+@Injectable()
+export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer?: DurableConsumer<CallEvent>;
+
+  constructor(
+    @Inject(NATS) private readonly nats: NatsContext,
+    @Inject(RPC) private readonly rpc: RpcServer,
+    @Inject(LOGGER) private readonly log: Logger,
+    private readonly calls: CallsReadModel,
+  ) {}
+
+  async onApplicationBootstrap() {
+    await this.calls.ensureIndexes();
+    const { js, jsm, subjects } = this.nats;
+    this.consumer = new DurableConsumer<CallEvent>(
+      js,
+      jsm,
+      { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500 },
+      this.log,
+    );
+    await this.consumer.start(({ event }) => this.calls.apply(event));
+    this.rpc.handle(subjects.query('call-tracking', CallTrackingRpc.listCalls), (req: CampaignListRequest) =>
+      this.calls.list(req.clientId, req.campaignId, req.page, req.limit),
+    );
+  }
+
+  async onModuleDestroy() {
+    await this.consumer?.stop();
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CallAnsweredV1,
+  CallEndedV1,
+  CallMachineDetectedV1,
+  CallRequested,
+  CallRingingV1,
+} from '@contracts/calls/events';
+import { EventEnvelope } from '@contracts/envelope';
+import { CallEventKind } from '@contracts/subjects';
+import { encodeEvent } from '@libs/event-store/codec';
+import { NatsContext } from '@libs/nats/nats-context';
+import { NATS } from '@libs/nest/tokens';
+
+type Contract = { type: string; version: number };
+
+/**
+ * Publishes call events from webhooks. The message id is `<callId>:<kind>`, so Plivo's retried or
+ * duplicated callbacks publish each event once (JetStream drops the duplicate inside the window).
+ */
+@Injectable()
+export class TrackingEventsPublisher {
+  constructor(@Inject(NATS) private readonly nats: NatsContext) {}
+
+  ringing(call: CallRequested, data: { callUuid: string; requestUuid?: string }) {
+    return this.publish(call, 'ringing', CallRingingV1, { ...data, ringingAt: now() });
+  }
+
+  answered(call: CallRequested, data: { callUuid: string; machineDetected: boolean }) {
+    return this.publish(call, 'answered', CallAnsweredV1, { ...data, answeredAt: now() });
+  }
+
+  machineDetected(call: CallRequested, data: { callUuid: string }) {
+    return this.publish(call, 'machine', CallMachineDetectedV1, { ...data, detectedAt: now() });
+  }
+
+  ended(call: CallRequested, data: Omit<typeof CallEndedV1.dataSchema.static, 'callId' | 'campaignId' | 'contactId' | 'attempt' | 'clientId'>) {
+    return this.publish(call, 'ended', CallEndedV1, { clientId: call.data.clientId, ...data });
+  }
+
+  private async publish(call: CallRequested, kind: CallEventKind, contract: Contract, data: object): Promise<void> {
+    const { callId, campaignId, contactId, attempt } = call.data;
+    const event: EventEnvelope = {
+      id: `${callId}:${kind}`,
+      type: contract.type,
+      version: contract.version,
+      occurredAt: now(),
+      data: { callId, campaignId, contactId, attempt, ...data },
+      metadata: {
+        aggregateId: contactId,
+        campaignId,
+        clientId: call.data.clientId,
+        correlationId: call.metadata.correlationId,
+        causationId: randomUUID(),
+      },
+    };
+    await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, kind), encodeEvent(event), { msgID: event.id });
+  }
+}
+
+const now = () => new Date().toISOString();

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { healthResponder } from '@libs/nest/health';
+import { InfraModule } from '@libs/nest/infra.module';
+import { NATS } from '@libs/nest/tokens';
+import { NatsContext } from '@libs/nats/nats-context';
+import { DialerConfig } from './config';
+import { DialerSupervisor } from './dialing/dialer-supervisor';
+import { KvSlotLedger } from './slots/kv-slot-ledger';
+import { SlotReleaseProcessor } from './slots/slot-release.processor';
+
+@Module({})
+export class DialerAppModule {
+  static forConfig(config: DialerConfig): DynamicModule {
+    return {
+      module: DialerAppModule,
+      imports: [
+        InfraModule.forRoot({
+          service: 'dialer',
+          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
+          logLevel: config.LOG_LEVEL,
+          config,
+        }),
+      ],
+      providers: [
+        { provide: KvSlotLedger, inject: [NATS], useFactory: (nats: NatsContext) => new KvSlotLedger(nats.buckets.slots) },
+        SlotReleaseProcessor,
+        DialerSupervisor,
+        healthResponder('dialer'),
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { loadConfig, natsEnv } from '@libs/config/env';
+
+export const dialerConfigShape = {
+  ...natsEnv,
+  PLIVO_AUTH_ID: z.string().min(1),
+  PLIVO_AUTH_TOKEN: z.string().min(1),
+  PLIVO_API_URL: z.string().url().default('https://api.plivo.com'),
+  /** Call API requests per second across every dialer instance (Plivo's default account limit is 2). */
+  PLIVO_MAX_CPS: z.coerce.number().positive().default(2),
+  PUBLIC_BASE_URL: z.string().url(),
+  GLOBAL_MAX_CALLS: z.coerce.number().int().min(1).default(50),
+  DEFAULT_CLIENT_MAX_CALLS: z.coerce.number().int().min(1).default(10),
+  CALL_TIMEOUT_MINUTES: z.coerce.number().positive().default(10),
+  BOT_WARMUP_URL: z.string().url().optional(),
+  BOT_WARMUP_TIMEOUT: z.coerce.number().int().positive().default(60_000),
+  BOT_WARMUP_RETRIES: z.coerce.number().int().min(1).default(3),
+  /** Messages each dialer instance works on at once per running campaign. */
+  DIALER_LANES_PER_CAMPAIGN: z.coerce.number().int().min(1).max(64).default(4),
+};
+
+export type DialerConfig = ReturnType<typeof loadDialerConfig>;
+export const loadDialerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(dialerConfigShape, env);

@@ -1,0 +1,101 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AckPolicy, DeliverPolicy, nanos } from 'nats';
+import { Logger } from 'pino';
+import { CampaignRuntime, ClientRuntime } from '@contracts/dialing/runtime';
+import { NatsContext } from '@libs/nats/nats-context';
+import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
+import { DialerConfig } from '../config';
+import { PlivoCallsClient } from '../plivo/plivo-calls.client';
+import { KvMirror } from '../runtime/runtime-view';
+import { KvSlotLedger } from '../slots/kv-slot-ledger';
+import { CallEventsPublisher } from './call-events.publisher';
+import { CampaignDialer } from './campaign-dialer';
+import { Pacer } from './pacer';
+
+/**
+ * Follows the campaign runtime KV and runs a CampaignDialer for every running campaign; a campaign
+ * that stops running has its dialer stopped at once.
+ */
+@Injectable()
+export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly dialers = new Map<string, CampaignDialer>();
+  private readonly campaigns: KvMirror<CampaignRuntime>;
+  private readonly clients: KvMirror<ClientRuntime>;
+  private readonly plivo: PlivoCallsClient;
+  private readonly pacer: Pacer;
+  private readonly events: CallEventsPublisher;
+  private stopping = false;
+
+  constructor(
+    @Inject(NATS) private readonly nats: NatsContext,
+    @Inject(CONFIG) private readonly config: DialerConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    private readonly ledger: KvSlotLedger,
+  ) {
+    this.campaigns = new KvMirror(nats.buckets.campaignRuntime);
+    this.clients = new KvMirror(nats.buckets.clientRuntime);
+    this.plivo = new PlivoCallsClient(config.PLIVO_API_URL, config.PLIVO_AUTH_ID, config.PLIVO_AUTH_TOKEN);
+    this.pacer = new Pacer(nats.buckets.slots, 'pacer', config.PLIVO_MAX_CPS);
+    this.events = new CallEventsPublisher(nats.js, nats.subjects);
+  }
+
+  async onApplicationBootstrap() {
+    await this.ledger.start();
+    await this.clients.start(() => undefined);
+    await this.campaigns.start((campaignId, runtime) => void this.reconcile(campaignId, runtime));
+  }
+
+  async onModuleDestroy() {
+    this.stopping = true;
+    await Promise.all([...this.dialers.values()].map((d) => d.stop()));
+    this.campaigns.stop();
+    this.clients.stop();
+    this.ledger.stop();
+  }
+
+  private async reconcile(campaignId: string, runtime: CampaignRuntime | undefined): Promise<void> {
+    const current = this.dialers.get(campaignId);
+    if (runtime?.status === 'running' && !this.stopping) {
+      if (current) return;
+      const dialer = await this.createDialer(campaignId);
+      this.dialers.set(campaignId, dialer);
+      dialer.start();
+      this.log.info({ campaignId }, 'dialling campaign');
+    } else if (current) {
+      this.dialers.delete(campaignId);
+      await current.stop();
+      this.log.info({ campaignId, status: runtime?.status }, 'stopped dialling campaign');
+    }
+  }
+
+  private async createDialer(campaignId: string): Promise<CampaignDialer> {
+    const { js, jsm, subjects } = this.nats;
+    const durable = `dialer-${campaignId}`;
+    await jsm.consumers
+      .add(subjects.streams.dial, {
+        durable_name: durable,
+        filter_subject: subjects.dialQueue(campaignId),
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: nanos(30_000),
+        max_ack_pending: 10_000,
+      })
+      .catch((e) => {
+        if (!/already exists|in use/i.test(String(e?.message))) throw e;
+      });
+    return new CampaignDialer(campaignId, {
+      consumer: await js.consumers.get(subjects.streams.dial, durable),
+      ledger: this.ledger,
+      pacer: this.pacer,
+      plivo: this.plivo,
+      events: this.events,
+      campaign: (id) => this.campaigns.get(id),
+      clientLimit: (clientId) => this.clients.get(clientId)?.maxConcurrentCalls ?? this.config.DEFAULT_CLIENT_MAX_CALLS,
+      globalLimit: this.config.GLOBAL_MAX_CALLS,
+      leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,
+      publicBaseUrl: this.config.PUBLIC_BASE_URL,
+      lanes: this.config.DIALER_LANES_PER_CAMPAIGN,
+      log: this.log,
+    });
+  }
+}
