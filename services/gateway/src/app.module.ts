@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { InfraModule } from '@libs/nest/infra.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { CampaignsHttpController } from './campaigns/campaigns.http.controller';
+import { ClientsHttpController } from './clients/clients.http.controller';
+import { GatewayConfig } from './config';
+import { HealthHttpController } from './health/health.http.controller';
+import { ErrorFilter } from './http/error.filter';
+import { ServiceClient } from './http/service-client';
+
+@Module({})
+export class GatewayAppModule {
+  static forConfig(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [
+        InfraModule.forRoot({
+          service: 'gateway',
+          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
+          logLevel: config.LOG_LEVEL,
+          config,
+        }),
+      ],
+      controllers: [ClientsHttpController, CampaignsHttpController, HealthHttpController],
+      providers: [
+        ServiceClient,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const urlOptions = { require_tld: false, require_protocol: true };
+
+export class CallWindowDto {
+  @ApiProperty({ example: '09:00' }) @Matches(HH_MM, { message: 'start must be HH:MM' }) start!: string;
+  @ApiProperty({ example: '20:00' }) @Matches(HH_MM, { message: 'end must be HH:MM' }) end!: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) @IsString() @IsNotEmpty() timezone!: string;
+}
+
+export class CampaignSettingsDto {
+  @ApiPropertyOptional({ default: 3, minimum: 1 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) concurrentCallsLimit?: number;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() retryFailedCalls?: boolean;
+  @ApiPropertyOptional({ default: 3 }) @IsOptional() @IsInt() @Min(0) @Max(20) maxRetryAttempts?: number;
+  @ApiPropertyOptional({ default: 30 }) @IsOptional() @IsNumber() @Min(0) retryDelayMinutes?: number;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() excludeVoicemail?: boolean;
+  @ApiPropertyOptional({ enum: ['fifo', 'priority'] }) @IsOptional() @IsIn(['fifo', 'priority']) priorityMode?: 'fifo' | 'priority';
+  @ApiPropertyOptional({ type: CallWindowDto }) @IsOptional() @ValidateNested() @Type(() => CallWindowDto) callWindow?: CallWindowDto;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(300) ringTimeoutSeconds?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(86_400) timeLimitSeconds?: number;
+  @ApiPropertyOptional({ enum: ['true', 'hangup', 'false'] }) @IsOptional() @IsIn(['true', 'hangup', 'false']) machineDetection?:
+    | 'true'
+    | 'hangup'
+    | 'false';
+}
+
+export class CreateCampaignDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() agentId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() listId?: string;
+  @ApiProperty({ example: '+14155550100' }) @Matches(E164, { message: 'fromNumber must be an E.164 number like +14155550100' }) fromNumber!: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(E164, { each: true, message: 'fromNumbers must be E.164 numbers' })
+  fromNumbers?: string[];
+  @ApiPropertyOptional({ example: 'wss://bot.example.com/stream' })
+  @ValidateIf((o: CreateCampaignDto) => !o.answerUrl || o.wssUrl !== undefined)
+  @IsUrl({ ...urlOptions, protocols: ['ws', 'wss'] }, { message: 'wssUrl must be a ws:// or wss:// URL (or give answerUrl)' })
+  wssUrl?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl({ ...urlOptions, protocols: ['http', 'https'] }, { message: 'answerUrl must be an http(s) URL' })
+  answerUrl?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) scheduledTime?: string;
+  @ApiPropertyOptional({ type: CampaignSettingsDto }) @IsOptional() @ValidateNested() @Type(() => CampaignSettingsDto) settings?: CampaignSettingsDto;
+}
+
+export class AddContactsDto {
+  @ApiProperty({ description: 'contacts: phoneNumber (required), name, email, priority, timezone, customData' })
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsObject({ each: true, message: 'each contact must be an object' })
+  contacts!: Record<string, unknown>[];
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page: number = 1;
+  @ApiPropertyOptional({ default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 20;
+  @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
+}

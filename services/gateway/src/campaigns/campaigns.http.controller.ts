@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CallTrackingRpc, CampaignsRpc, RequestContext } from '@contracts/commands';
+import { Ctx } from '../http/request-context';
+import { ServiceClient } from '../http/service-client';
+import { AddContactsDto, CreateCampaignDto, PageQueryDto } from './campaigns.dto';
+
+/** A malformed id cannot name a campaign: 404, like any unknown one. */
+const CampaignId = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundException('campaign not found') });
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('campaigns')
+export class CampaignsHttpController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post()
+  create(@Body() body: CreateCampaignDto, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.createCampaign, { ...ctx, campaign: body });
+  }
+
+  @Get()
+  list(@Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.listCampaigns, { ...ctx, ...query });
+  }
+
+  @Get(':id')
+  get(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.getCampaign, { ...ctx, campaignId: id });
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  start(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.startCampaign, { ...ctx, campaignId: id });
+  }
+
+  @Post(':id/contacts')
+  @HttpCode(200)
+  addContacts(@Param('id', CampaignId) id: string, @Body() body: AddContactsDto, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.addContacts, { ...ctx, campaignId: id, contacts: body.contacts });
+  }
+
+  @Get(':id/contacts')
+  contacts(@Param('id', CampaignId) id: string, @Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.listContacts, { ...ctx, campaignId: id, ...query });
+  }
+
+  @Get(':id/progress')
+  progress(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.progress, { ...ctx, campaignId: id });
+  }
+
+  @Get(':id/stats')
+  stats(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.stats, { ...ctx, campaignId: id });
+  }
+
+  /** The call log comes from call-tracking, after the campaign is confirmed to be the caller's. */
+  @Get(':id/calls')
+  async calls(@Param('id', CampaignId) id: string, @Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
+    await this.services.command('campaigns', CampaignsRpc.getCampaign, { ...ctx, campaignId: id });
+    return this.services.query('call-tracking', CallTrackingRpc.listCalls, { ...ctx, campaignId: id, page: query.page, limit: query.limit });
+  }
+}

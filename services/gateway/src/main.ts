@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { json } from 'express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { runService } from '@libs/nest/run-service';
+import { GatewayAppModule } from './app.module';
+import { loadGatewayConfig } from './config';
+import { bodyParserErrors } from './http/body-parser-errors';
+import { validationPipe } from './http/validation';
+
+void runService('gateway', loadGatewayConfig, (config) => GatewayAppModule.forConfig(config), {
+  port: (config) => config.GATEWAY_PORT,
+  configure: (app, config) => {
+    app.use(json({ limit: config.MAX_BODY_BYTES }));
+    app.use(bodyParserErrors);
+    app.setGlobalPrefix('api/v1');
+    app.useGlobalPipes(validationPipe());
+    const openApi = new DocumentBuilder()
+      .setTitle('Call campaigns API')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'client API key, or ADMIN_API_KEY for /clients' })
+      .build();
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+  },
+});

@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { healthResponder } from '@libs/nest/health';
+import { InfraModule } from '@libs/nest/infra.module';
+import { MONGO } from '@libs/nest/tokens';
+import { MongoHandle } from '@libs/mongo/mongo';
+import { SchedulerConfig } from './config';
+import { CallTimeouts } from './timeouts/call-timeouts';
+import { OpenCalls } from './timeouts/open-calls';
+
+@Module({})
+export class SchedulerAppModule {
+  static forConfig(config: SchedulerConfig): DynamicModule {
+    return {
+      module: SchedulerAppModule,
+      imports: [
+        InfraModule.forRoot({
+          service: 'scheduler',
+          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
+          mongo: { url: config.MONGO_URL, db: config.MONGO_DB },
+          logLevel: config.LOG_LEVEL,
+          config,
+        }),
+      ],
+      providers: [
+        { provide: OpenCalls, inject: [MONGO], useFactory: (m: MongoHandle) => new OpenCalls(m.db) },
+        CallTimeouts,
+        healthResponder('scheduler'),
+      ],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from 'pino';
+import { CallEnded, CallEndedV1, CallRequested } from '@contracts/calls/events';
+import { encodeEvent } from '@libs/event-store/codec';
+import { NatsContext } from '@libs/nats/nats-context';
+import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
+import { DurableConsumer } from '@libs/projections/durable-consumer';
+import { SchedulerConfig } from '../config';
+import { OpenCalls } from './open-calls';
+
+/**
+ * A call with no final callback within CALL_TIMEOUT_MINUTES ends as `timeout`. The CallEnded it
+ * publishes has the same message id as call-tracking's, so a real hangup and a timeout never both count.
+ */
+@Injectable()
+export class CallTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer?: DurableConsumer<CallRequested | CallEnded>;
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(
+    @Inject(NATS) private readonly nats: NatsContext,
+    @Inject(CONFIG) private readonly config: SchedulerConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    private readonly open: OpenCalls,
+  ) {}
+
+  async onApplicationBootstrap() {
+    await this.open.ensureIndexes();
+    const { js, jsm, subjects } = this.nats;
+    this.consumer = new DurableConsumer(
+      js,
+      jsm,
+      {
+        stream: subjects.streams.calls,
+        durable: 'scheduler-call-timeouts',
+        filterSubjects: [subjects.callEventsOfKind('requested'), subjects.callEventsOfKind('ended')],
+        maxAckPending: 500,
+      },
+      this.log,
+    );
+    await this.consumer.start(async ({ event }) => {
+      if (event.type === 'CallRequested') await this.open.opened(event);
+      else await this.open.closed(event.data.callId);
+    });
+    this.timer = setInterval(() => void this.sweep(), this.config.TIMEOUT_SWEEP_MS);
+  }
+
+  async onModuleDestroy() {
+    clearInterval(this.timer);
+    await this.consumer?.stop();
+  }
+
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const before = new Date(Date.now() - this.config.CALL_TIMEOUT_MINUTES * 60_000);
+      for (const { call } of await this.open.overdue(before)) {
+        await this.publishTimeout(call);
+        await this.open.closed(call.data.callId);
+      }
+    } catch (e) {
+      this.log.error({ err: e }, 'timeout sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async publishTimeout(call: CallRequested): Promise<void> {
+    const { callId, campaignId, contactId, attempt, clientId } = call.data;
+    const event: CallEnded = {
+      id: `${callId}:ended`,
+      type: CallEndedV1.type,
+      version: CallEndedV1.version,
+      occurredAt: new Date().toISOString(),
+      data: { callId, campaignId, contactId, attempt, clientId, outcome: 'timeout', endedAt: new Date().toISOString(), failureReason: 'no_final_callback' },
+      metadata: { ...call.metadata, causationId: call.id },
+    };
+    await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, 'ended'), encodeEvent(event), { msgID: event.id });
+    this.log.warn({ callId, campaignId }, 'call timed out');
+  }
+}
