@@ -73,3 +73,9 @@ export class Subjects {
 
 export type ServiceName = 'campaigns' | 'dialer' | 'call-tracking' | 'scheduler';
 export type CallEventKind = 'requested' | 'initiated' | 'ringing' | 'answered' | 'machine' | 'ended';
+
+/** The call id in a call event subject (`[ns.]call.<campaignId>.<callId>.<kind>`). */
+export function callIdOfSubject(subject: string): string {
+  const tokens = subject.split('.');
+  return tokens[tokens.length - 2];
+}

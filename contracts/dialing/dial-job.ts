@@ -19,3 +19,7 @@ export type DialJob = Static<typeof DialJobSchema>;
 export function callIdOf(contactId: string, attempt: number): string {
   return `${contactId}-a${attempt}`;
 }
+
+export function contactIdOfCall(callId: string): string {
+  return callId.replace(/-a\d+$/, '');
+}

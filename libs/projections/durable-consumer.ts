@@ -11,6 +11,17 @@ export interface DurableConsumerSpec {
   maxAckPending?: number;
   ackWaitMs?: number;
   maxDeliver?: number;
+  /**
+   * Messages handled at once by this instance. Above 1 only for handlers that are order-tolerant
+   * (their writes commute), since messages then finish out of order.
+   */
+  concurrency?: number;
+  /**
+   * Messages with the same key are handled one after another, in stream order, even with
+   * concurrency above 1 (e.g. every event of one call). FerretDB does not make conditional updates of
+   * one document atomic against each other, so writers of one document must never overlap.
+   */
+  partitionKey?: (subject: string) => string;
 }
 
 export interface Delivery<E> {
@@ -56,22 +67,41 @@ export class DurableConsumer<E> {
     const consumer = await this.js.consumers.get(stream, durable);
     this.messages = await consumer.consume({ max_messages: Math.min(this.spec.maxAckPending ?? 100, 100) });
     const maxDeliver = this.spec.maxDeliver ?? 10;
+    const concurrency = this.spec.concurrency ?? 1;
+    const inFlight = new Set<Promise<void>>();
+    const lastOfKey = new Map<string, Promise<void>>();
+    const schedule = (msg: JsMsg): Promise<void> => {
+      const key = this.spec.partitionKey?.(msg.subject);
+      if (key === undefined) return handle(msg);
+      const task = (lastOfKey.get(key) ?? Promise.resolve()).then(() => handle(msg));
+      lastOfKey.set(key, task);
+      void task.then(() => {
+        if (lastOfKey.get(key) === task) lastOfKey.delete(key);
+      });
+      return task;
+    };
+    const handle = async (msg: JsMsg) => {
+      let error: unknown;
+      try {
+        let event: E;
+        try {
+          event = decodeJson<E>(msg.data);
+        } catch (e) {
+          throw new PoisonMessageError(`undecodable message: ${(e as Error).message}`);
+        }
+        await handler({ event, seq: msg.seq, subject: msg.subject, msg });
+      } catch (e) {
+        error = e;
+      }
+      settle(msg, error, maxDeliver, this.log);
+    };
     this.loop = (async () => {
       for await (const msg of this.messages!) {
-        let error: unknown;
-        try {
-          let event: E;
-          try {
-            event = decodeJson<E>(msg.data);
-          } catch (e) {
-            throw new PoisonMessageError(`undecodable message: ${(e as Error).message}`);
-          }
-          await handler({ event, seq: msg.seq, subject: msg.subject, msg });
-        } catch (e) {
-          error = e;
-        }
-        settle(msg, error, maxDeliver, this.log);
+        const task = schedule(msg).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
+      await Promise.all(inFlight);
     })();
   }
 

@@ -31,7 +31,9 @@ export async function containerRuntimeAvailable(timeoutMs = 5_000): Promise<bool
 
 /** Starts NATS (JetStream) and MongoDB containers; stop() removes them. */
 export async function startContainerServers(): Promise<TestServers> {
-  const { GenericContainer, Wait } = await import('testcontainers');
+  const { GenericContainer, Wait } = await import('testcontainers').catch((error: unknown) => {
+    throw new Error(`cannot load testcontainers (it needs Node >= 22.19 from v12 on): ${String(error)}`);
+  });
   const [nats, mongo] = await Promise.all([
     new GenericContainer(NATS_IMAGE)
       .withCommand(['-js'])

@@ -6,6 +6,8 @@ export interface LocalServer {
   url: string;
   port: number;
   process: ManagedProcess;
+  /** SIGTERM, then SIGKILL after 10 s. */
+  stop(): Promise<void>;
 }
 
 export interface LocalServerSpec {
@@ -20,6 +22,8 @@ export interface LocalServerSpec {
   /** Called when the server dies after it was ready. */
   onUnexpectedExit?: (name: string, exit: ProcessExit) => void;
   readyTimeoutMs?: number;
+  /** See SpawnManagedOptions.detached. */
+  detached?: boolean;
 }
 
 const PORT_ATTEMPTS = 3;
@@ -37,6 +41,7 @@ export async function startLocalServer(spec: LocalServerSpec): Promise<LocalServ
     let ready = false;
     const child = spawnManaged(spec.name, spec.binary, spec.args(port), {
       onLine: spec.onLine,
+      detached: spec.detached,
       onUnexpectedExit: (name, exit) => {
         if (ready) spec.onUnexpectedExit?.(name, exit);
       },
@@ -51,7 +56,14 @@ export async function startLocalServer(spec: LocalServerSpec): Promise<LocalServ
         { timeoutMs: spec.readyTimeoutMs ?? 30_000, intervalMs: 100, description: `${spec.name} at ${url}` },
       );
       ready = true;
-      return { url, port, process: child };
+      return {
+        url,
+        port,
+        process: child,
+        stop: async () => {
+          await child.stop();
+        },
+      };
     } catch (error) {
       await child.stop();
       lastError = new Error(

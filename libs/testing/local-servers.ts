@@ -23,7 +23,7 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
   ]);
   const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const stop = async (): Promise<void> => {
-    await Promise.all(servers.map((server) => server.process.stop()));
+    await Promise.all(servers.map((server) => server.stop()));
     removeData();
   };
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -20,6 +20,12 @@ export interface SpawnManagedOptions {
   onUnexpectedExit?: (name: string, exit: ProcessExit) => void;
   /** How many recent output lines to keep for error messages. */
   keepLines?: number;
+  /**
+   * Own process group: a terminal Ctrl-C then reaches only the orchestrator, which stops
+   * the children in order (services before their broker). Off by default, so that a
+   * Ctrl-C on a test run also stops what the tests started.
+   */
+  detached?: boolean;
 }
 
 /** Grace period between SIGTERM and SIGKILL; services must exit within 10 s (SPEC 6). */
@@ -97,10 +103,7 @@ export class ManagedProcess {
   }
 }
 
-/**
- * Spawns `command` in its own process group, so a terminal Ctrl-C reaches only the
- * orchestrator, which then stops the children in order (services before their broker).
- */
+/** Spawns `command` with piped output (see {@link ManagedProcess}). */
 export function spawnManaged(
   name: string,
   command: string,
@@ -111,7 +114,7 @@ export function spawnManaged(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+    detached: options.detached ?? false,
   });
   return new ManagedProcess(name, child, options);
 }

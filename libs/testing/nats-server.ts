@@ -3,7 +3,7 @@ import { findBinary } from './binaries';
 import { LocalServer, LocalServerSpec, startLocalServer } from './local-server';
 import { natsReady } from './probes';
 
-export type LocalNatsOptions = Pick<LocalServerSpec, 'preferredPort' | 'onLine' | 'onUnexpectedExit'> & {
+export type LocalNatsOptions = Pick<LocalServerSpec, 'preferredPort' | 'onLine' | 'onUnexpectedExit' | 'detached'> & {
   /** JetStream store directory; created when missing. */
   storeDir: string;
 };

@@ -5,6 +5,7 @@ export interface StackEnvInput {
   natsUrl: string;
   mongoUrl: string;
   mongoDb: string;
+  natsNamespace: string;
   gatewayPort: number;
   trackingPort: number;
   /** The simulator's URL when the stack runs one. */
@@ -21,9 +22,10 @@ export const SIMULATOR_AUTH_TOKEN = 'dev-simulator-auth-token';
  * then test-friendly defaults, then the caller's overrides.
  */
 export function stackServiceEnv(input: StackEnvInput): Record<string, string> {
-  const env: EnvOverrides = {
+  const env: Record<string, string> = {
     NATS_URL: input.natsUrl,
     NATS_REPLICAS: '1',
+    NATS_NAMESPACE: input.natsNamespace,
     MONGO_URL: input.mongoUrl,
     MONGO_DB: input.mongoDb,
     GATEWAY_PORT: String(input.gatewayPort),
@@ -35,12 +37,15 @@ export function stackServiceEnv(input: StackEnvInput): Record<string, string> {
     ...(input.simulatorUrl
       ? { PLIVO_API_URL: input.simulatorUrl, PLIVO_AUTH_ID: SIMULATOR_AUTH_ID, PLIVO_AUTH_TOKEN: SIMULATOR_AUTH_TOKEN }
       : {}),
-    ...input.overrides,
+    ...definedOnly(input.overrides ?? {}),
   };
-  const defined = Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  const result = Object.fromEntries(defined);
   for (const required of ['PLIVO_API_URL', 'PLIVO_AUTH_ID', 'PLIVO_AUTH_TOKEN']) {
-    if (!result[required]) throw new Error(`${required} is required when the stack runs without the simulator`);
+    if (!env[required]) throw new Error(`${required} is required when the stack runs without the simulator`);
   }
-  return result;
+  return env;
+}
+
+/** Drops undefined values, so that an unset override keeps the default. */
+export function definedOnly(env: EnvOverrides): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -4,7 +4,7 @@ import { freePort } from './free-port';
 import { describeExit, LineSink, ManagedProcess, ProcessExit, spawnManaged } from './managed-process';
 import { httpOk, httpUp } from './probes';
 import { findRepoRoot } from './repo-root';
-import { EnvOverrides, stackServiceEnv } from './stack-env';
+import { definedOnly, EnvOverrides, stackServiceEnv } from './stack-env';
 import { uniqueName } from './test-env';
 import { WaitAborted, waitFor } from './wait-for';
 
@@ -16,6 +16,8 @@ export interface StackOptions {
   mongoUrl: string;
   /** Default: a fresh database name, so stacks sharing a server never see each other's data. */
   mongoDb?: string;
+  /** NATS_NAMESPACE (prefix of every subject, stream and bucket); default: fresh, like mongoDb. */
+  natsNamespace?: string;
   /** Environment for every service; wins over the defaults (see stack-env.ts). */
   env?: EnvOverrides;
   /** Number of dialer processes, named dialer-1, dialer-2, ... (default 1). */
@@ -28,13 +30,16 @@ export interface StackOptions {
   gatewayPort?: number;
   trackingPort?: number;
   simulatorPort?: number;
-  /** Every output line of every process; by default only kept for error messages. */
+  /** Every output line of every process; by default kept for error messages only, or
+   * printed with a name prefix when TEST_STACK_LOGS=1. */
   onLine?: LineSink;
   onUnexpectedExit?: (name: string, exit: ProcessExit) => void;
   /** How long to wait for GET /api/v1/health to answer 200 (default 60 s). */
   readyTimeoutMs?: number;
   /** Aborting it during start-up stops what was started and rejects. */
   signal?: AbortSignal;
+  /** See SpawnManagedOptions.detached. */
+  detached?: boolean;
 }
 
 export interface Stack {
@@ -42,6 +47,7 @@ export interface Stack {
   trackingUrl: string;
   simulatorUrl: string | undefined;
   mongoDb: string;
+  natsNamespace: string;
   /** The environment the services were started with (on top of process.env). */
   env: Readonly<Record<string, string>>;
   processes: ReadonlyMap<string, ManagedProcess>;
@@ -68,11 +74,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const trackingPort = options.trackingPort ?? (await freePort());
   const simulatorUrl =
     options.simulator === false ? undefined : `http://127.0.0.1:${options.simulatorPort ?? (await freePort())}`;
-  const mongoDb = options.mongoDb ?? uniqueName('e2e');
+  const isolation = uniqueName('e2e');
+  const mongoDb = options.mongoDb ?? isolation;
+  const natsNamespace = options.natsNamespace ?? isolation;
   const env = stackServiceEnv({
     natsUrl: options.natsUrl,
     mongoUrl: options.mongoUrl,
     mongoDb,
+    natsNamespace,
     gatewayPort,
     trackingPort,
     simulatorUrl,
@@ -85,9 +94,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     launchers.set(name, () =>
       spawnManaged(name, process.execPath, ['--enable-source-maps', main], {
         cwd: root,
-        env: { ...process.env, ...env, ...extraEnv },
-        onLine: options.onLine,
+        env: { ...process.env, ...env, ...definedOnly(extraEnv) },
+        onLine: options.onLine ?? (process.env.TEST_STACK_LOGS === '1' ? printLine : undefined),
         onUnexpectedExit: options.onUnexpectedExit,
+        detached: options.detached,
       }),
     );
   };
@@ -144,6 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     trackingUrl: `http://127.0.0.1:${trackingPort}`,
     simulatorUrl,
     mongoDb,
+    natsNamespace,
     env,
     processes,
     kill: (name, signal = 'SIGKILL') => {
@@ -191,3 +202,5 @@ async function waitUntil(
 function lastLines(child: ManagedProcess, count: number): string {
   return child.recentOutput().split('\n').slice(-count).join('\n');
 }
+
+const printLine: LineSink = (name, line) => process.stderr.write(`[${name}] ${line}\n`);

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { Logger } from 'pino';
 import { CallEvent } from '@contracts/calls/events';
 import { CallTrackingRpc, CampaignListRequest } from '@contracts/commands';
+import { callIdOfSubject } from '@contracts/subjects';
 import { RpcServer } from '@libs/messaging/rpc-server';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS, RPC } from '@libs/nest/tokens';
@@ -26,7 +27,7 @@ export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy 
     this.consumer = new DurableConsumer<CallEvent>(
       js,
       jsm,
-      { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500 },
+      { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500, concurrency: 32, partitionKey: callIdOfSubject },
       this.log,
     );
     await this.consumer.start(({ event }) => this.calls.apply(event));

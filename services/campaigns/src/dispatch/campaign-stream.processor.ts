@@ -5,7 +5,7 @@ import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { Delivery, DurableConsumer } from '@libs/projections/durable-consumer';
 import { CampaignsReadModel } from '../read-models/campaigns.read-model';
-import { ContactsReadModel } from '../read-models/contacts.read-model';
+import { ContactDoc, ContactsReadModel } from '../read-models/contacts.read-model';
 import { DialQueue } from './dial-queue';
 import { RuntimeWriter } from './runtime-writer';
 
@@ -57,7 +57,7 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
     if (!doc) return;
     await this.runtime.putCampaign(doc);
     if (event.type === 'CampaignStarted') {
-      await this.queueAllPending(doc._id, event.metadata.correlationId, () => msg.working());
+      await this.queueAllPending(doc._id, seq, event.metadata.correlationId, () => msg.working());
     }
   }
 
@@ -66,24 +66,29 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
     await this.contacts.addBatch(campaignId, event.metadata.clientId, contacts, seq, event.occurredAt);
     const campaign = await this.campaigns.collection.findOne({ _id: campaignId });
     if (campaign?.status !== 'running') return;
+    await this.dialQueue.enqueue(await this.contacts.queuedBy(campaignId, seq), event.metadata.correlationId);
     const pending = await this.contacts.pendingIn(contacts.map((c) => c.contactId));
-    await this.dialQueue.enqueue(pending, event.metadata.correlationId);
-    await this.contacts.markQueued(
-      pending.map((c) => c._id),
-      event.occurredAt,
-    );
+    await this.queue(pending, seq, event.metadata.correlationId);
   }
 
-  private async queueAllPending(campaignId: string, correlationId: string, keepAlive: () => void): Promise<void> {
+  private async queueAllPending(campaignId: string, seq: number, correlationId: string, keepAlive: () => void): Promise<void> {
+    // A redelivery after a crash first re-publishes what this message had marked (duplicates are dropped).
+    await this.dialQueue.enqueue(await this.contacts.queuedBy(campaignId, seq), correlationId);
     for (;;) {
       const batch = await this.contacts.pending(campaignId, QUEUE_CHUNK);
       if (batch.length === 0) return;
-      await this.dialQueue.enqueue(batch, correlationId);
-      await this.contacts.markQueued(
-        batch.map((c) => c._id),
-        new Date().toISOString(),
-      );
+      await this.queue(batch, seq, correlationId);
       keepAlive();
     }
+  }
+
+  private async queue(contacts: ContactDoc[], seq: number, correlationId: string): Promise<void> {
+    if (contacts.length === 0) return;
+    await this.contacts.markQueued(
+      contacts.map((c) => c._id),
+      seq,
+      new Date().toISOString(),
+    );
+    await this.dialQueue.enqueue(contacts, correlationId);
   }
 }

@@ -2,11 +2,17 @@ import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
 import { CallEnded, CallRequested } from '@contracts/calls/events';
+import { callIdOfSubject } from '@contracts/subjects';
+import { contactIdOfCall } from '@contracts/dialing/dial-job';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { CampaignCommands } from '../campaign/campaign-commands.service';
+import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
+import { CompletionCheck } from './completion-check';
+
+const SWEEP_MS = 30_000;
 
 /**
  * Moves contacts through `calling` to their final status from call events, and completes a running
@@ -15,12 +21,15 @@ import { ContactsReadModel } from '../read-models/contacts.read-model';
 @Injectable()
 export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CallRequested | CallEnded>;
+  private sweep?: NodeJS.Timeout;
+  private readonly completion = new CompletionCheck((campaignId) => this.completeIfDone(campaignId));
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly contacts: ContactsReadModel,
     private readonly commands: CampaignCommands,
+    private readonly campaigns: CampaignsReadModel,
   ) {}
 
   async onApplicationBootstrap() {
@@ -33,14 +42,27 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
         durable: 'campaigns-call-outcomes',
         filterSubjects: [subjects.callEventsOfKind('requested'), subjects.callEventsOfKind('ended')],
         maxAckPending: 200,
+        concurrency: 16,
+        // One contact's attempts in stream order: its document has a single writer at a time.
+        partitionKey: (subject) => contactIdOfCall(callIdOfSubject(subject)),
       },
       this.log,
     );
     await this.consumer.start(({ event }) => this.handle(event));
+    // Covers a check lost with a crashed instance: every running campaign is looked at now and then.
+    this.sweep = setInterval(() => void this.requestForRunning(), SWEEP_MS);
+    void this.requestForRunning();
+  }
+
+  private async requestForRunning(): Promise<void> {
+    const running = await this.campaigns.collection.find({ status: 'running' }, { projection: { _id: 1 } }).toArray().catch(() => []);
+    running.forEach((c) => this.completion.request(c._id));
   }
 
   async onModuleDestroy() {
+    clearInterval(this.sweep);
     await this.consumer?.stop();
+    this.completion.stop();
   }
 
   private async handle(event: CallRequested | CallEnded): Promise<void> {
@@ -50,6 +72,10 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       return;
     }
     await this.contacts.callEnded(contactId, callId, attempt, event.data.outcome, event.occurredAt);
+    this.completion.request(campaignId);
+  }
+
+  private async completeIfDone(campaignId: string): Promise<void> {
     if ((await this.contacts.countOpen(campaignId)) > 0) return;
     const state = await this.commands.load(campaignId);
     if (state.status !== 'running') return;
@@ -58,7 +84,7 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       data: { campaignId, contacts: await this.contacts.count(campaignId) },
       metadata: {
         commandId: `complete-${campaignId}-${randomUUID()}`,
-        correlationId: event.metadata.correlationId,
+        correlationId: `complete-${campaignId}`,
         now: new Date().toISOString(),
         by: 'system',
       },

@@ -1,4 +1,5 @@
-import { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '@libs/mongo/mongo';
 import { ContactStatus, FINAL_CONTACT_STATUSES } from '@contracts/campaigns/settings';
 import { CallOutcome } from '@contracts/calls/events';
 import { NormalizedContact } from '../contacts/normalize-contacts';
@@ -13,6 +14,7 @@ export interface ContactDoc extends Omit<NormalizedContact, 'contactId'> {
   attempts: number;
   lastCallId?: string;
   lastOutcome?: CallOutcome;
+  queuedBySeq?: number;
   addedAt: string;
   updatedAt: string;
 }
@@ -32,28 +34,27 @@ export class ContactsReadModel {
     await this.collection.createIndex({ campaignId: 1, order: 1 });
   }
 
-  /** Inserts a batch; a contact already present (replay, duplicate add) is left as it is. */
+  /** Inserts a batch; a contact already present (replay, duplicate add) is left untouched. */
   async addBatch(campaignId: string, clientId: string, contacts: NormalizedContact[], batchSeq: number, at: string) {
     if (contacts.length === 0) return;
-    const ops: AnyBulkWriteOperation<ContactDoc>[] = contacts.map(({ contactId, ...c }, i) => ({
-      updateOne: {
-        filter: { _id: contactId },
-        update: {
-          $setOnInsert: {
-            ...c,
-            campaignId,
-            clientId,
-            status: 'pending' as ContactStatus,
-            order: batchSeq * 100_000 + i,
-            attempts: 0,
-            addedAt: at,
-            updatedAt: at,
-          },
-        },
-        upsert: true,
-      },
-    }));
-    await this.collection.bulkWrite(ops, { ordered: false });
+    const known = await this.existingIds(contacts.map((c) => c.contactId));
+    const docs: ContactDoc[] = contacts
+      .map(({ contactId, ...c }, i) => ({
+        ...c,
+        _id: contactId,
+        campaignId,
+        clientId,
+        status: 'pending' as ContactStatus,
+        order: batchSeq * 100_000 + i,
+        attempts: 0,
+        addedAt: at,
+        updatedAt: at,
+      }))
+      .filter((d) => !known.has(d._id));
+    if (docs.length === 0) return;
+    await this.collection.insertMany(docs, { ordered: false }).catch((e) => {
+      if (!isDuplicateKey(e)) throw e;
+    });
   }
 
   async existingIds(ids: string[]): Promise<Set<string>> {
@@ -70,8 +71,18 @@ export class ContactsReadModel {
     return this.collection.find({ _id: { $in: ids }, status: 'pending' }).sort({ order: 1 }).toArray();
   }
 
-  async markQueued(ids: string[], at: string): Promise<void> {
-    await this.collection.updateMany({ _id: { $in: ids }, status: 'pending' }, { $set: { status: 'queued', updatedAt: at } });
+  /**
+   * Marks contacts queued *before* their dial jobs are published, so that no call event can touch a
+   * contact while this write runs. `bySeq` (the stream sequence of the message doing it) lets a
+   * redelivery of that message find and re-publish what it marked before a crash.
+   */
+  async markQueued(ids: string[], bySeq: number, at: string): Promise<void> {
+    await this.collection.updateMany({ _id: { $in: ids }, status: 'pending' }, { $set: { status: 'queued', queuedBySeq: bySeq, updatedAt: at } });
+  }
+
+  /** Contacts a message marked queued and that no call has touched yet. */
+  async queuedBy(campaignId: string, bySeq: number): Promise<ContactDoc[]> {
+    return this.collection.find({ campaignId, status: 'queued', queuedBySeq: bySeq }).sort({ order: 1 }).toArray();
   }
 
   /** Attempt `attempt` started. Order-tolerant: a late request never reopens a finished attempt. */

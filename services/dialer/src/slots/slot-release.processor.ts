@@ -23,7 +23,7 @@ export class SlotReleaseProcessor implements OnApplicationBootstrap, OnModuleDes
     this.consumer = new DurableConsumer<CallEnded>(
       js,
       jsm,
-      { stream: subjects.streams.calls, durable: 'dialer-slot-release', filterSubjects: [subjects.callEventsOfKind('ended')], maxAckPending: 500 },
+      { stream: subjects.streams.calls, durable: 'dialer-slot-release', filterSubjects: [subjects.callEventsOfKind('ended')], maxAckPending: 500, concurrency: 16 },
       this.log,
     );
     await this.consumer.start(async ({ event }) => {

@@ -1,0 +1,49 @@
+// Just enough of the MongoDB wire protocol to frame messages and name OP_MSG commands.
+// https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
+
+const OP_MSG = 2013;
+const MORE_TO_COME = 1 << 1;
+
+/** Splits a byte stream into whole wire messages (each starts with its int32 length). */
+export class MessageFramer {
+  private buffered: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): Buffer[] {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    const messages: Buffer[] = [];
+    while (this.buffered.length >= 4) {
+      const length = this.buffered.readInt32LE(0);
+      if (length < 16) throw new Error(`invalid wire message length ${length}`);
+      if (this.buffered.length < length) break;
+      messages.push(this.buffered.subarray(0, length));
+      this.buffered = this.buffered.subarray(length);
+    }
+    return messages;
+  }
+}
+
+export const requestIdOf = (message: Buffer): number => message.readInt32LE(4);
+export const responseToOf = (message: Buffer): number => message.readInt32LE(8);
+
+/** True for an OP_MSG whose sender expects no reply (or, from the server, sends more). */
+export function hasMoreToCome(message: Buffer): boolean {
+  return message.readInt32LE(12) === OP_MSG && (message.readUInt32LE(16) & MORE_TO_COME) !== 0;
+}
+
+/** The command of an OP_MSG (the first key of its body section), or undefined. */
+export function commandNameOf(message: Buffer): string | undefined {
+  if (message.readInt32LE(12) !== OP_MSG) return undefined;
+  let offset = 20;
+  while (offset < message.length) {
+    const kind = message[offset];
+    if (kind === 0) {
+      // body: BSON document = int32 size, then elements of type byte + cstring name + value
+      const nameStart = offset + 1 + 4 + 1;
+      const nameEnd = message.indexOf(0, nameStart);
+      return nameEnd < 0 ? undefined : message.toString('utf8', nameStart, nameEnd);
+    }
+    // kind 1 (document sequence): int32 size (including itself), then the sequence
+    offset += 1 + message.readInt32LE(offset + 1);
+  }
+  return undefined;
+}

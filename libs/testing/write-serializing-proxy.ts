@@ -1,0 +1,111 @@
+import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
+import { commandNameOf, hasMoreToCome, MessageFramer, requestIdOf, responseToOf } from './mongo-wire';
+
+// FerretDB 1.x runs an update as "query, apply the operators in Go, write the result back" in
+// separate steps, so concurrent updates of one document lose all but one of them (1,600
+// concurrent $inc on 20 documents left a total of 352) and conditional updates both pass
+// their filter. MongoDB applies every single-document write atomically, and the services
+// rely on it. Letting one write command run at a time restores that; reads stay concurrent.
+const WRITE_COMMANDS = new Set([
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'create',
+  'createIndexes',
+  'drop',
+  'dropIndexes',
+  'dropDatabase',
+  'renameCollection',
+]);
+
+export interface WriteSerializingProxy {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy to a MongoDB-wire server on 127.0.0.1:`upstreamPort` that serialises writes. */
+export async function startWriteSerializingProxy(upstreamPort: number, port = 0): Promise<WriteSerializingProxy> {
+  const lock = new Mutex();
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => relay(client, connect(upstreamPort, '127.0.0.1'), lock, sockets));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Pipes one client connection to its own upstream connection, holding the lock for each write. */
+function relay(client: Socket, upstream: Socket, lock: Mutex, sockets: Set<Socket>): void {
+  let closed = false;
+  let held: { requestId: number; release: () => void } | undefined;
+  const releaseHeld = (): void => {
+    held?.release();
+    held = undefined;
+  };
+  for (const socket of [client, upstream]) {
+    sockets.add(socket);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      closed = true;
+      client.destroy();
+      upstream.destroy();
+      releaseHeld();
+    });
+  }
+
+  // Requests go upstream in order; a write first waits for its turn.
+  let forwarding = Promise.resolve();
+  const fromClient = new MessageFramer();
+  client.on('data', (chunk) => {
+    for (const message of frame(fromClient, chunk, client)) {
+      forwarding = forwarding.then(async () => {
+        const name = commandNameOf(message);
+        if (name !== undefined && WRITE_COMMANDS.has(name)) {
+          const release = await lock.acquire();
+          if (closed || hasMoreToCome(message)) release();
+          else held = { requestId: requestIdOf(message), release };
+        }
+        if (!closed) upstream.write(message);
+      });
+    }
+  });
+
+  const fromUpstream = new MessageFramer();
+  upstream.on('data', (chunk) => {
+    for (const message of frame(fromUpstream, chunk, upstream)) {
+      client.write(message);
+      if (held && responseToOf(message) === held.requestId && !hasMoreToCome(message)) releaseHeld();
+    }
+  });
+}
+
+function frame(framer: MessageFramer, chunk: Buffer, socket: Socket): Buffer[] {
+  try {
+    return framer.push(chunk);
+  } catch {
+    socket.destroy();
+    return [];
+  }
+}
+
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.tail.then(() => release);
+    this.tail = this.tail.then(() => turn);
+    return acquired;
+  }
+}
