@@ -74,7 +74,14 @@ describe('one campaign end to end', () => {
     });
     expect(progress.queue).toEqual({ waiting: 0, active: 0, completed: CONTACTS, failed: 0, delayed: 0 });
 
-    const calls = await api.get(`/campaigns/${campaignId}/calls?limit=500`);
+    // The call log is call-tracking's read model: eventually consistent, so wait for it to catch up.
+    const calls = await waitFor(
+      async () => {
+        const page = await api.get(`/campaigns/${campaignId}/calls?limit=500`);
+        return page.body.items.every((c: { status: string }) => c.status === 'completed') && page.body.total === CONTACTS ? page : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, description: 'the call log to list every call as completed' },
+    );
     expect(calls.body.total).toBe(CONTACTS);
     expect(new Set(calls.body.items.map((c: { to: string }) => c.to))).toEqual(new Set(numbers));
     expect(calls.body.items.every((c: { status: string }) => c.status === 'completed')).toBe(true);
