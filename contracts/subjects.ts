@@ -3,7 +3,18 @@
  * production) prefixes all of them so that several isolated systems can share one NATS server in tests.
  */
 export class Subjects {
-  constructor(readonly namespace = '') {}
+  readonly streams: { campaigns: string; clients: string; calls: string; dial: string };
+  readonly buckets: { campaignRuntime: string; clientRuntime: string; slots: string };
+
+  constructor(readonly namespace = '') {
+    // Assigned here, not as field initialisers: those would run before `namespace` is set.
+    this.streams = { campaigns: this.n('CAMPAIGNS'), clients: this.n('CLIENTS'), calls: this.n('CALLS'), dial: this.n('DIAL') };
+    this.buckets = {
+      campaignRuntime: this.n('campaign_runtime'),
+      clientRuntime: this.n('client_runtime'),
+      slots: this.n('slots'),
+    };
+  }
 
   private p(name: string): string {
     return this.namespace ? `${this.namespace}.${name}` : name;
@@ -11,21 +22,6 @@ export class Subjects {
   private n(name: string): string {
     return this.namespace ? `${this.namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_${name}` : name;
   }
-
-  // ---- streams -------------------------------------------------------------------------------
-  readonly streams = {
-    campaigns: this.n('CAMPAIGNS'),
-    clients: this.n('CLIENTS'),
-    calls: this.n('CALLS'),
-    dial: this.n('DIAL'),
-  };
-
-  // ---- key-value buckets -----------------------------------------------------------------------
-  readonly buckets = {
-    campaignRuntime: this.n('campaign_runtime'),
-    clientRuntime: this.n('client_runtime'),
-    slots: this.n('slots'),
-  };
 
   // ---- event subjects ------------------------------------------------------------------------
   campaignEvents(campaignId: string): string {

@@ -11,6 +11,15 @@ readonly FERRETDB_VERSION=v1.24.2
 
 log() { echo "install-tools: $*"; }
 
+# Runs a command, showing its (chatty) output only when it fails.
+quietly() {
+  local out
+  if ! out="$("$@" 2>&1)"; then
+    echo "$out" >&2
+    return 1
+  fi
+}
+
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
   export PATH="/usr/local/go/bin:$PATH"
 fi
@@ -28,7 +37,7 @@ find_installed() {
   local name=$1 version_flag=$2 expected=$3 candidate
   for candidate in "$(command -v "$name" 2>/dev/null || true)" "$BIN_DIR/$name"; do
     if [ -n "$candidate" ] && [ -x "$candidate" ] &&
-      "$candidate" "$version_flag" 2>&1 | grep -qF "$expected"; then
+      [[ "$("$candidate" "$version_flag" 2>&1)" == *"$expected"* ]]; then
       echo "$candidate"
       return 0
     fi
@@ -41,6 +50,7 @@ ensure() {
   found="$(find_installed "$name" "$version_flag" "$expected")"
   if [ -n "$found" ]; then
     log "$name $expected already installed at $found"
+    warn_if_shadowed "$name" "$found"
     return 0
   fi
   log "installing $name $expected into $BIN_DIR ..."
@@ -51,37 +61,59 @@ ensure() {
     return 1
   fi
   log "installed $name $expected at $found"
+  warn_if_shadowed "$name" "$found"
 }
 
-install_nats_server() {
-  go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION"
+# The tests and `npm start` take the first binary on PATH.
+warn_if_shadowed() {
+  local on_path
+  on_path="$(command -v "$1" 2>/dev/null || true)"
+  if [ -n "$on_path" ] && [ "$on_path" != "$2" ]; then
+    log "warning: $on_path comes first on PATH but is not $2; put $BIN_DIR first" >&2
+  fi
 }
 
-install_nats_cli() {
-  go install "github.com/nats-io/natscli/nats@$NATS_CLI_VERSION"
+# `go install pkg@version` checks the module's deprecation through the proxy's version list,
+# which the proxy refuses for some modules (natscli). Installing from inside a throwaway
+# module that requires the pinned version skips that check.
+go_install() {
+  local pkg=$1 version=$2 work status
+  if go install "$pkg@$version" >/dev/null 2>&1; then return 0; fi
+  log "go install $pkg@$version failed; retrying through a temporary module"
+  work="$(mktemp -d)"
+  (cd "$work" && quietly go mod init tmp/install && quietly go get "$pkg@$version" &&
+    go install "$pkg") || status=$?
+  rm -rf "$work"
+  return "${status:-0}"
 }
+
+install_nats_server() { go_install github.com/nats-io/nats-server/v2 "$NATS_SERVER_VERSION"; }
+install_nats_cli() { go_install github.com/nats-io/natscli/nats "$NATS_CLI_VERSION"; }
 
 # `go install ...@version` is refused by the module proxy for FerretDB, and a plain build
 # panics at start-up because build/version/version.txt is generated from git in their repo.
 # So: fetch the module through a throwaway module, copy it out of the read-only module
 # cache, write version.txt and build from the copy.
 install_ferretdb() {
-  local work src
+  local work status
   work="$(mktemp -d)"
-  (cd "$work" && go mod init tmp/fdb >/dev/null 2>&1 &&
-    go get "github.com/FerretDB/FerretDB/cmd/ferretdb@$FERRETDB_VERSION")
-  src="$(go env GOMODCACHE)/github.com/!ferret!d!b/!ferret!d!b@$FERRETDB_VERSION"
-  cp -r "$src" "$work/src"
-  chmod -R u+w "$work/src"
-  echo "$FERRETDB_VERSION" >"$work/src/build/version/version.txt"
-  (cd "$work/src" && go build -o "$BIN_DIR/ferretdb" ./cmd/ferretdb)
+  (
+    cd "$work" &&
+      quietly go mod init tmp/fdb &&
+      quietly go get "github.com/FerretDB/FerretDB/cmd/ferretdb@$FERRETDB_VERSION" &&
+      cp -r "$(go env GOMODCACHE)/github.com/!ferret!d!b/!ferret!d!b@$FERRETDB_VERSION" src &&
+      chmod -R u+w src &&
+      echo "$FERRETDB_VERSION" >src/build/version/version.txt &&
+      cd src && go build -o "$BIN_DIR/ferretdb" ./cmd/ferretdb
+  ) || status=$?
   rm -rf "$work"
+  return "${status:-0}"
 }
 
 ensure nats-server --version "$NATS_SERVER_VERSION" install_nats_server
 ensure ferretdb --version "$FERRETDB_VERSION" install_ferretdb
 # The CLI is for operators only; nothing in the tests needs it.
-if ! ensure nats --version "${NATS_CLI_VERSION#v}" install_nats_cli; then
+if ! ensure nats --version "$NATS_CLI_VERSION" install_nats_cli; then
   log "warning: nats CLI $NATS_CLI_VERSION could not be installed (optional, continuing)" >&2
 fi
 

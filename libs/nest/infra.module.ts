@@ -64,7 +64,10 @@ export class InfraModule {
     const exports: DynamicModule['exports'] = [CONFIG, LOGGER, NATS, RPC];
     if (settings.mongo) {
       const mongo = settings.mongo;
-      providers.push({ provide: MONGO, useFactory: () => openMongo(mongo.url, mongo.db) }, MongoShutdown);
+      // Each service has a database of its own (`<MONGO_DB>_<service>`): no service can read another's
+      // collections, and on FerretDB's SQLite backend (one file per database) their writes never contend.
+      const db = `${mongo.db}_${settings.service.replace('-', '_')}`;
+      providers.push({ provide: MONGO, useFactory: () => openMongo(mongo.url, db) }, MongoShutdown);
       exports.push(MONGO);
     }
     return { module: InfraModule, providers, exports };

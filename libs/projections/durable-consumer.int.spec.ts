@@ -1,5 +1,5 @@
 import { connect, NatsConnection, StorageType } from 'nats';
-import { MongoClient } from 'mongodb';
+import { Collection, MongoClient } from 'mongodb';
 import pino from 'pino';
 import { testMongoUrl, testNatsUrl, uniqueName } from '../testing/test-env';
 import { waitFor } from '../testing/wait-for';
@@ -9,7 +9,7 @@ const log = pino({ level: 'silent' });
 const encode = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 
 /** A read model that counts deposits per account, guarded by stream sequence so replays change nothing. */
-async function applyDeposit(col: ReturnType<MongoClient['db']>['collection'], e: { account: string; amount: number }, seq: number) {
+async function applyDeposit(col: Collection, e: { account: string; amount: number }, seq: number) {
   await col.updateOne({ _id: `${e.account}:${seq}` as never }, { $setOnInsert: { account: e.account, amount: e.amount } }, { upsert: true });
 }
 
@@ -44,7 +44,7 @@ describe('DurableConsumer projections (real NATS + MongoDB-wire)', () => {
         failOnce = false;
         throw new Error('transient');
       }
-      await applyDeposit(col as never, event, seq);
+      await applyDeposit(col, event, seq);
       handled++;
     });
     await waitFor(() => handled >= 20, { timeoutMs: 20_000 });
@@ -52,7 +52,7 @@ describe('DurableConsumer projections (real NATS + MongoDB-wire)', () => {
 
     for (let i = 40; i < 60; i++) await js.publish(`${stream}.deposit`, encode({ account: 'a', amount: i }));
     const second = new DurableConsumer<{ account: string; amount: number }>(js, jsm, spec, log);
-    await second.start(async ({ event, seq }) => applyDeposit(col as never, event, seq));
+    await second.start(async ({ event, seq }) => applyDeposit(col, event, seq));
     await waitFor(async () => (await col.countDocuments()) === 60, { timeoutMs: 20_000, description: '60 deposits' });
     await second.stop();
 

@@ -15,13 +15,23 @@ export function settle(msg: JsMsg, error: unknown, maxDeliver: number, log: Logg
     return;
   }
   const tries = msg.info.redeliveryCount;
-  if (tries >= maxDeliver || error instanceof PoisonMessageError) {
+  if ((tries >= maxDeliver && !isTransient(error)) || error instanceof PoisonMessageError) {
     log.error({ err: error, subject: msg.subject, seq: msg.seq, tries }, 'message dead-lettered');
     msg.term(String((error as Error)?.message ?? error));
     return;
   }
+  if (isTransient(error)) {
+    // Lock contention clears in milliseconds: retry soon, without climbing the backoff ladder.
+    log.debug({ err: error, subject: msg.subject, seq: msg.seq, tries }, 'transient failure; retrying');
+    msg.nak(50 + Math.floor(Math.random() * 100));
+    return;
+  }
   log.warn({ err: error, subject: msg.subject, seq: msg.seq, tries }, 'message handling failed; will retry');
   msg.nak(BACKOFF_MS[Math.min(tries - 1, BACKOFF_MS.length - 1)]);
+}
+
+function isTransient(error: unknown): boolean {
+  return /database is locked|SQLITE_BUSY|write conflict/i.test(String((error as Error)?.message));
 }
 
 /** Thrown by a handler for a message that can never succeed (bad payload). */

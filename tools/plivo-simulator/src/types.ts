@@ -22,6 +22,14 @@ export interface WebhookDelivery {
   responseBody: string;
 }
 
+export interface HangupSummary {
+  callStatus: string;
+  cause: string;
+  causeName: string;
+  causeCode: string;
+  source: string;
+}
+
 export interface CallRecord {
   callUuid: string;
   requestUuid: string;
@@ -33,7 +41,8 @@ export interface CallRecord {
   /** When the final hangup webhook was sent (or the call ended, without a hangup_url); null while live. */
   liveTo: number | null;
   answeredAt: number | null;
-  hangupCause: string | null;
+  /** How the call ended, as the hangup webhook reports it; null while live. */
+  hangup: HangupSummary | null;
   /** Body returned by answer_url (truncated to 4 KB), when it answered 2xx. */
   answerXml: string | null;
   answerLatencyMs: number | null;

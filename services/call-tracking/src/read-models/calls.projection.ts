@@ -27,7 +27,7 @@ export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy 
     this.consumer = new DurableConsumer<CallEvent>(
       js,
       jsm,
-      { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500, concurrency: 32, partitionKey: callIdOfSubject },
+      { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500, concurrency: 8, partitionKey: callIdOfSubject },
       this.log,
     );
     await this.consumer.start(({ event }) => this.calls.apply(event));

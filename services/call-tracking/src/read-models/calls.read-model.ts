@@ -1,5 +1,6 @@
 import { Collection, Db } from 'mongodb';
-import { CallEvent } from '@contracts/calls/events';
+import { CallEvent, CallOutcome } from '@contracts/calls/events';
+import { isDuplicateKey } from '@libs/mongo/mongo';
 
 export type CallStatus =
   | 'queued'
@@ -24,13 +25,12 @@ export interface CallDoc {
   attempt: number;
   from?: string;
   to?: string;
-  status: CallStatus;
-  /** Stages only move forward: a late `ringing` never overrides a final status. */
-  statusRank: number;
   requestedAt?: string;
+  initiatedAt?: string;
   ringingAt?: string;
   answeredAt?: string;
   endedAt?: string;
+  outcome?: CallOutcome;
   duration?: number;
   billDuration?: number;
   hangupCause?: string;
@@ -39,9 +39,11 @@ export interface CallDoc {
   failureReason?: string;
 }
 
-const RANK = { requested: 0, initiated: 1, ringing: 2, answered: 3, ended: 4 } as const;
-
-/** One document per call attempt, projected from the CALLS stream; idempotent and order-tolerant. */
+/**
+ * One document per call attempt, projected from the CALLS stream. Each event kind sets fields only it
+ * writes, in one upsert, so applying events twice or in any order gives the same document; the status
+ * is derived from the furthest stage present, so a late `ringing` never hides a final outcome.
+ */
 export class CallsReadModel {
   readonly collection: Collection<CallDoc>;
 
@@ -56,48 +58,12 @@ export class CallsReadModel {
   }
 
   async apply(event: CallEvent): Promise<void> {
-    const base = { campaignId: event.data.campaignId, contactId: event.data.contactId, attempt: event.data.attempt };
-    switch (event.type) {
-      case 'CallRequested': {
-        const d = event.data;
-        return this.write(d.callId, base, { clientId: d.clientId, from: d.from, to: d.to, requestedAt: d.requestedAt }, 'queued', RANK.requested);
-      }
-      case 'CallInitiated': {
-        const d = event.data;
-        return this.write(d.callId, base, { requestUuid: d.requestUuid }, 'initiated', RANK.initiated);
-      }
-      case 'CallRinging': {
-        const d = event.data;
-        return this.write(d.callId, base, { callUuid: d.callUuid, ringingAt: d.ringingAt }, 'ringing', RANK.ringing);
-      }
-      case 'CallAnswered': {
-        const d = event.data;
-        return this.write(d.callId, base, { callUuid: d.callUuid, answeredAt: d.answeredAt }, 'in-progress', RANK.answered);
-      }
-      case 'CallMachineDetected': {
-        const d = event.data;
-        return this.write(d.callId, base, { machineDetected: true }, undefined, 0);
-      }
-      case 'CallEnded': {
-        const d = event.data;
-        const { callId: _c, campaignId: _ca, contactId: _co, attempt: _a, outcome, ...fields } = d;
-        return this.write(d.callId, base, fields, outcome, RANK.ended);
-      }
-      default: {
-        const unknown: never = event;
-        return unknown;
-      }
-    }
-  }
-
-  private async write(callId: string, base: object, fields: object, status: CallStatus | undefined, rank: number) {
-    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const { callId, campaignId, contactId, attempt } = event.data;
     await this.collection.updateOne(
       { _id: callId },
-      { $set: { ...base, ...defined }, $setOnInsert: { status: 'queued', statusRank: -1 } },
+      { $set: { campaignId, contactId, attempt, ...definedFields(fieldsOf(event)) } },
       { upsert: true },
-    ).catch((e) => ((e as { code?: number }).code === 11000 ? this.collection.updateOne({ _id: callId }, { $set: { ...base, ...defined } }) : Promise.reject(e)));
-    if (status) await this.collection.updateOne({ _id: callId, statusRank: { $lt: rank } }, { $set: { status, statusRank: rank } });
+    ).catch((e) => (isDuplicateKey(e) ? this.apply(event) : Promise.reject(e)));
   }
 
   async list(clientId: string, campaignId: string, page: number, limit: number) {
@@ -106,6 +72,44 @@ export class CallsReadModel {
       this.collection.find(filter).sort({ requestedAt: 1, _id: 1 }).skip((page - 1) * limit).limit(limit).toArray(),
       this.collection.countDocuments(filter),
     ]);
-    return { items: items.map(({ _id, statusRank: _r, ...c }) => ({ callId: _id, ...c })), total, page, limit };
+    return { items: items.map(({ _id, outcome: _o, ...c }) => ({ callId: _id, status: statusOf({ _id, ...c, outcome: _o }), ...c })), total, page, limit };
   }
+}
+
+/** The fields one event kind owns. */
+function fieldsOf(event: CallEvent): Partial<CallDoc> {
+  switch (event.type) {
+    case 'CallRequested': {
+      const { clientId, from, to, requestedAt } = event.data;
+      return { clientId, from, to, requestedAt };
+    }
+    case 'CallInitiated':
+      return { requestUuid: event.data.requestUuid, initiatedAt: event.data.initiatedAt };
+    case 'CallRinging':
+      return { callUuid: event.data.callUuid, ringingAt: event.data.ringingAt };
+    case 'CallAnswered':
+      return { callUuid: event.data.callUuid, answeredAt: event.data.answeredAt };
+    case 'CallMachineDetected':
+      return { machineDetected: true };
+    case 'CallEnded': {
+      const { callId: _c, campaignId: _ca, contactId: _co, attempt: _a, callUuid: _u, ...ended } = event.data;
+      return { ...ended, ...(event.data.callUuid ? { callUuid: event.data.callUuid } : {}) };
+    }
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+export function statusOf(call: CallDoc): CallStatus {
+  if (call.outcome) return call.outcome;
+  if (call.answeredAt) return 'in-progress';
+  if (call.ringingAt) return 'ringing';
+  if (call.initiatedAt) return 'initiated';
+  return 'queued';
+}
+
+function definedFields<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

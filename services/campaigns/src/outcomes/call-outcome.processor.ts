@@ -42,7 +42,7 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
         durable: 'campaigns-call-outcomes',
         filterSubjects: [subjects.callEventsOfKind('requested'), subjects.callEventsOfKind('ended')],
         maxAckPending: 200,
-        concurrency: 16,
+        concurrency: 8,
         // One contact's attempts in stream order: its document has a single writer at a time.
         partitionKey: (subject) => contactIdOfCall(callIdOfSubject(subject)),
       },
