@@ -42,9 +42,30 @@ class MongoShutdown implements OnApplicationShutdown {
  * Provides the config, pino logger, NATS context (streams and buckets ensured), MongoDB handle and
  * RPC server to every module of a service.
  */
+/** The shared settings every service config carries (see libs/config/env.ts). */
+interface ServiceConfig {
+  NATS_URL: string;
+  NATS_REPLICAS: number;
+  NATS_NAMESPACE: string;
+  LOG_LEVEL: string;
+  MONGO_URL?: string;
+  MONGO_DB?: string;
+}
+
 @Global()
 @Module({})
 export class InfraModule {
+  /** Infrastructure of one service from its validated config; MongoDB only when the config has it. */
+  static forService(service: InfraSettings['service'], config: ServiceConfig): DynamicModule {
+    return InfraModule.forRoot({
+      service,
+      nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
+      ...(config.MONGO_URL && config.MONGO_DB ? { mongo: { url: config.MONGO_URL, db: config.MONGO_DB } } : {}),
+      logLevel: config.LOG_LEVEL,
+      config,
+    });
+  }
+
   static forRoot(settings: InfraSettings): DynamicModule {
     const logger = createLogger(settings.service, settings.logLevel);
     const providers: DynamicModule['providers'] = [

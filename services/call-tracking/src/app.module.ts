@@ -17,13 +17,7 @@ export class CallTrackingAppModule {
     return {
       module: CallTrackingAppModule,
       imports: [
-        InfraModule.forRoot({
-          service: 'call-tracking',
-          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
-          mongo: { url: config.MONGO_URL, db: config.MONGO_DB },
-          logLevel: config.LOG_LEVEL,
-          config,
-        }),
+        InfraModule.forService('call-tracking', config),
       ],
       controllers: [PlivoWebhooksController],
       providers: [

@@ -42,13 +42,7 @@ export class CampaignsAppModule {
     return {
       module: CampaignsAppModule,
       imports: [
-        InfraModule.forRoot({
-          service: 'campaigns',
-          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
-          mongo: { url: config.MONGO_URL, db: config.MONGO_DB },
-          logLevel: config.LOG_LEVEL,
-          config,
-        }),
+        InfraModule.forService('campaigns', config),
       ],
       providers: [
         readModel(CampaignsReadModel),

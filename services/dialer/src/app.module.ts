@@ -14,12 +14,7 @@ export class DialerAppModule {
     return {
       module: DialerAppModule,
       imports: [
-        InfraModule.forRoot({
-          service: 'dialer',
-          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
-          logLevel: config.LOG_LEVEL,
-          config,
-        }),
+        InfraModule.forService('dialer', config),
       ],
       providers: [
         { provide: KvSlotLedger, inject: [NATS], useFactory: (nats: NatsContext) => new KvSlotLedger(nats.buckets.slots) },

@@ -15,12 +15,7 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [
-        InfraModule.forRoot({
-          service: 'gateway',
-          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
-          logLevel: config.LOG_LEVEL,
-          config,
-        }),
+        InfraModule.forService('gateway', config),
       ],
       controllers: [ClientsHttpController, CampaignsHttpController, HealthHttpController],
       providers: [

@@ -13,13 +13,7 @@ export class SchedulerAppModule {
     return {
       module: SchedulerAppModule,
       imports: [
-        InfraModule.forRoot({
-          service: 'scheduler',
-          nats: { url: config.NATS_URL, replicas: config.NATS_REPLICAS, namespace: config.NATS_NAMESPACE },
-          mongo: { url: config.MONGO_URL, db: config.MONGO_DB },
-          logLevel: config.LOG_LEVEL,
-          config,
-        }),
+        InfraModule.forService('scheduler', config),
       ],
       providers: [
         { provide: OpenCalls, inject: [MONGO], useFactory: (m: MongoHandle) => new OpenCalls(m.db) },

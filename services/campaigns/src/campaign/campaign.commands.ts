@@ -1,22 +1,9 @@
-import { CampaignSettings } from '@contracts/campaigns/settings';
+import { CampaignCreated } from '@contracts/campaigns/events';
 import { CommandMetadata } from '@libs/event-store/make-event';
 
 export interface CreateCampaign {
   type: 'CreateCampaign';
-  data: {
-    campaignId: string;
-    clientId: string;
-    name: string;
-    description?: string;
-    agentId?: string;
-    listId?: string;
-    fromNumber: string;
-    fromNumbers?: string[];
-    wssUrl?: string;
-    answerUrl?: string;
-    scheduledTime?: string;
-    settings: CampaignSettings;
-  };
+  data: Omit<CampaignCreated['data'], 'createdAt' | 'scheduledBy'>;
   metadata: CommandMetadata;
 }
 

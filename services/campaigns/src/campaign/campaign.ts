@@ -1,26 +1,12 @@
 import { CampaignCompleted, CampaignCreated, CampaignEvent, CampaignStarted } from '@contracts/campaigns/events';
-import { CampaignSettings, CampaignStatus } from '@contracts/campaigns/settings';
+import { CampaignStatus } from '@contracts/campaigns/settings';
 
 // ---- state ------------------------------------------------------------------------------------
 
-export interface CampaignData {
-  campaignId: string;
-  clientId: string;
-  name: string;
-  description?: string;
-  fromNumber: string;
-  fromNumbers?: string[];
-  wssUrl?: string;
-  answerUrl?: string;
-  agentId?: string;
-  listId?: string;
-  scheduledTime?: string;
-  scheduledBy?: string;
-  settings: CampaignSettings;
-  createdAt: string;
+export type CampaignData = CampaignCreated['data'] & {
   startedAt?: string;
   completedAt?: string;
-}
+};
 
 export type CampaignState =
   | { status: 'none' }

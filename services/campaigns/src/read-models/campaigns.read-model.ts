@@ -1,28 +1,15 @@
 import { Collection, Db } from 'mongodb';
-import { CampaignEvent } from '@contracts/campaigns/events';
-import { CampaignSettings, CampaignStatus } from '@contracts/campaigns/settings';
+import { CampaignCreated, CampaignEvent } from '@contracts/campaigns/events';
+import { CampaignStatus } from '@contracts/campaigns/settings';
 
-export interface CampaignDoc {
+export type CampaignDoc = Omit<CampaignCreated['data'], 'campaignId'> & {
   _id: string;
-  clientId: string;
-  name: string;
-  description?: string;
-  agentId?: string;
-  listId?: string;
-  fromNumber: string;
-  fromNumbers?: string[];
-  wssUrl?: string;
-  answerUrl?: string;
-  scheduledTime?: string;
-  scheduledBy?: string;
   status: CampaignStatus;
-  settings: CampaignSettings;
-  createdAt: string;
   startedAt?: string;
   completedAt?: string;
   /** Stream sequence of the last event applied: replays and redeliveries of older events change nothing. */
   _rev: number;
-}
+};
 
 /** Campaign documents for queries, projected from `campaign.<id>.events`. */
 export class CampaignsReadModel {
