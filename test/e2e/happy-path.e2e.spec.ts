@@ -3,7 +3,7 @@ import { Stack, startStack } from '@libs/testing/stack';
 import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
 import { waitFor } from '@libs/testing/wait-for';
 import { maxConcurrent, SimulatorClient } from '../../tools/plivo-simulator/src/client';
-import { ApiClient, phoneNumbers, registerClient } from '../support/api-client';
+import { ApiClient, phoneNumbers, registerClient } from '@libs/testing/api-client';
 
 const CONTACTS = 200;
 const LIMIT = 5;
