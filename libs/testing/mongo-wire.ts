@@ -1,3 +1,5 @@
+import { BSON } from 'mongodb';
+
 // Just enough of the MongoDB wire protocol to frame messages and name OP_MSG commands.
 // https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
 
@@ -30,20 +32,33 @@ export function hasMoreToCome(message: Buffer): boolean {
   return message.readInt32LE(12) === OP_MSG && (message.readUInt32LE(16) & MORE_TO_COME) !== 0;
 }
 
-/** The command of an OP_MSG (the first key of its body section), or undefined. */
-export function commandNameOf(message: Buffer): string | undefined {
+/** Offset of the body section's BSON document in an OP_MSG, or undefined. */
+function bodyOffsetOf(message: Buffer): number | undefined {
   if (message.readInt32LE(12) !== OP_MSG) return undefined;
   let offset = 20;
   while (offset < message.length) {
-    const kind = message[offset];
-    if (kind === 0) {
-      // body: BSON document = int32 size, then elements of type byte + cstring name + value
-      const nameStart = offset + 1 + 4 + 1;
-      const nameEnd = message.indexOf(0, nameStart);
-      return nameEnd < 0 ? undefined : message.toString('utf8', nameStart, nameEnd);
-    }
+    if (message[offset] === 0) return offset + 1;
     // kind 1 (document sequence): int32 size (including itself), then the sequence
     offset += 1 + message.readInt32LE(offset + 1);
   }
   return undefined;
+}
+
+/** The command of an OP_MSG (the first key of its body section), or undefined. */
+export function commandNameOf(message: Buffer): string | undefined {
+  const body = bodyOffsetOf(message);
+  if (body === undefined) return undefined;
+  // BSON document = int32 size, then elements of type byte + cstring name + value
+  const nameStart = body + 4 + 1;
+  const nameEnd = message.indexOf(0, nameStart);
+  return nameEnd < 0 ? undefined : message.toString('utf8', nameStart, nameEnd);
+}
+
+/** The database an OP_MSG command addresses (its `$db` field), or undefined. */
+export function databaseOf(message: Buffer): string | undefined {
+  const body = bodyOffsetOf(message);
+  if (body === undefined) return undefined;
+  const size = message.readInt32LE(body);
+  const doc = BSON.deserialize(message.subarray(body, body + size), { promoteBuffers: true });
+  return typeof doc.$db === 'string' ? doc.$db : undefined;
 }

@@ -1,11 +1,12 @@
 import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
-import { commandNameOf, hasMoreToCome, MessageFramer, requestIdOf, responseToOf } from './mongo-wire';
+import { commandNameOf, databaseOf, hasMoreToCome, MessageFramer, requestIdOf, responseToOf } from './mongo-wire';
 
 // FerretDB 1.x runs an update as "query, apply the operators in Go, write the result back" in
 // separate steps, so concurrent updates of one document lose all but one of them (1,600
 // concurrent $inc on 20 documents left a total of 352) and conditional updates both pass
 // their filter. MongoDB applies every single-document write atomically, and the services
-// rely on it. Letting one write command run at a time restores that; reads stay concurrent.
+// rely on it. Letting one write command per database run at a time restores that; reads, and
+// writes to other databases (other SQLite files), stay concurrent.
 const WRITE_COMMANDS = new Set([
   'insert',
   'update',
@@ -26,9 +27,9 @@ export interface WriteSerializingProxy {
 
 /** A TCP proxy to a MongoDB-wire server on 127.0.0.1:`upstreamPort` that serialises writes. */
 export async function startWriteSerializingProxy(upstreamPort: number, port = 0): Promise<WriteSerializingProxy> {
-  const lock = new Mutex();
+  const locks = new Locks();
   const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => relay(client, connect(upstreamPort, '127.0.0.1'), lock, sockets));
+  const server: Server = createServer((client) => relay(client, connect(upstreamPort, '127.0.0.1'), locks, sockets));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -44,7 +45,7 @@ export async function startWriteSerializingProxy(upstreamPort: number, port = 0)
 }
 
 /** Pipes one client connection to its own upstream connection, holding the lock for each write. */
-function relay(client: Socket, upstream: Socket, lock: Mutex, sockets: Set<Socket>): void {
+function relay(client: Socket, upstream: Socket, locks: Locks, sockets: Set<Socket>): void {
   let closed = false;
   let held: { requestId: number; release: () => void } | undefined;
   const releaseHeld = (): void => {
@@ -71,7 +72,7 @@ function relay(client: Socket, upstream: Socket, lock: Mutex, sockets: Set<Socke
       forwarding = forwarding.then(async () => {
         const name = commandNameOf(message);
         if (name !== undefined && WRITE_COMMANDS.has(name)) {
-          const release = await lock.acquire();
+          const release = await locks.of(databaseOf(message) ?? '').acquire();
           if (closed || hasMoreToCome(message)) release();
           else held = { requestId: requestIdOf(message), release };
         }
@@ -107,5 +108,15 @@ class Mutex {
     const acquired = this.tail.then(() => release);
     this.tail = this.tail.then(() => turn);
     return acquired;
+  }
+}
+
+/** One mutex per database. */
+class Locks {
+  private readonly byName = new Map<string, Mutex>();
+  of(name: string): Mutex {
+    let lock = this.byName.get(name);
+    if (!lock) this.byName.set(name, (lock = new Mutex()));
+    return lock;
   }
 }
