@@ -15,6 +15,9 @@ export interface RequestContext {
 export const CampaignsRpc = {
   createCampaign: 'createCampaign',
   startCampaign: 'startCampaign',
+  pauseCampaign: 'pauseCampaign',
+  resumeCampaign: 'resumeCampaign',
+  cancelCampaign: 'cancelCampaign',
   addContacts: 'addContacts',
   getCampaign: 'getCampaign',
   listCampaigns: 'listCampaigns',

@@ -6,6 +6,13 @@ const IsoTime = Type.String({ format: 'date-time' });
 export const CALL_OUTCOMES = ['completed', 'voicemail', 'busy', 'no-answer', 'failed', 'timeout', 'cancelled'] as const;
 export const CallOutcomeSchema = Type.Union(CALL_OUTCOMES.map((o) => Type.Literal(o)));
 export type CallOutcome = Static<typeof CallOutcomeSchema>;
+/**
+ * failureReason of a CallEnded (outcome `cancelled`) for an attempt a dialer claimed but handed back
+ * without calling, because the campaign was paused or cancelled in between: no call took place and
+ * the contact is queued again (or cancelled with its campaign).
+ */
+export const NOT_DIALLED_CAMPAIGN_NOT_RUNNING = 'campaign_not_running';
+
 export const RETRYABLE_OUTCOMES: readonly CallOutcome[] = ['busy', 'no-answer', 'failed', 'timeout'];
 
 const callIds = {

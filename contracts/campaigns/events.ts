@@ -43,6 +43,30 @@ export const CampaignCompletedV1 = defineEvent({
   data: Type.Object({ campaignId: Type.String(), completedAt: IsoTime, contacts: Type.Integer() }),
 });
 
+export const CampaignPausedV1 = defineEvent({
+  type: 'CampaignPaused',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'Dialling stopped; calls in flight finish and are counted, queued contacts wait for a resume.',
+  data: Type.Object({ campaignId: Type.String(), pausedAt: IsoTime, pausedBy: Type.String() }),
+});
+
+export const CampaignResumedV1 = defineEvent({
+  type: 'CampaignResumed',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'Dialling continues from where it stopped.',
+  data: Type.Object({ campaignId: Type.String(), resumedAt: IsoTime, resumedBy: Type.String() }),
+});
+
+export const CampaignCancelledV1 = defineEvent({
+  type: 'CampaignCancelled',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'The campaign was cancelled; contacts not yet called become cancelled, calls in flight finish.',
+  data: Type.Object({ campaignId: Type.String(), cancelledAt: IsoTime, cancelledBy: Type.String() }),
+});
+
 export const ContactSchema = Type.Object({
   contactId: Type.String(),
   phoneNumber: Type.String({ description: 'E.164' }),
@@ -71,7 +95,24 @@ export type CampaignCreated = EventOf<typeof CampaignCreatedV1>;
 export type CampaignStarted = EventOf<typeof CampaignStartedV1>;
 export type CampaignCompleted = EventOf<typeof CampaignCompletedV1>;
 export type ContactsAdded = EventOf<typeof ContactsAddedV1>;
+export type CampaignPaused = EventOf<typeof CampaignPausedV1>;
+export type CampaignResumed = EventOf<typeof CampaignResumedV1>;
+export type CampaignCancelled = EventOf<typeof CampaignCancelledV1>;
 
 /** Events of the campaign aggregate stream (`campaign.<id>.events`). */
-export type CampaignEvent = CampaignCreated | CampaignStarted | CampaignCompleted;
-export const CAMPAIGN_EVENT_CONTRACTS = [CampaignCreatedV1, CampaignStartedV1, CampaignCompletedV1, ContactsAddedV1];
+export type CampaignEvent =
+  | CampaignCreated
+  | CampaignStarted
+  | CampaignPaused
+  | CampaignResumed
+  | CampaignCancelled
+  | CampaignCompleted;
+export const CAMPAIGN_EVENT_CONTRACTS = [
+  CampaignCreatedV1,
+  CampaignStartedV1,
+  CampaignPausedV1,
+  CampaignResumedV1,
+  CampaignCancelledV1,
+  CampaignCompletedV1,
+  ContactsAddedV1,
+];

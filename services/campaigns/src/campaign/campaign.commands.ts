@@ -19,4 +19,11 @@ export interface CompleteCampaign {
   metadata: CommandMetadata;
 }
 
-export type CampaignCommand = CreateCampaign | StartCampaign | CompleteCampaign;
+/** Pause, resume and cancel: a client's lifecycle command on its campaign. */
+export interface LifecycleCommand {
+  type: 'PauseCampaign' | 'ResumeCampaign' | 'CancelCampaign';
+  data: { campaignId: string; clientId: string };
+  metadata: CommandMetadata;
+}
+
+export type CampaignCommand = CreateCampaign | StartCampaign | LifecycleCommand | CompleteCampaign;

@@ -1,13 +1,16 @@
 import {
+  CampaignCancelledV1,
   CampaignCompletedV1,
   CampaignCreatedV1,
   CampaignEvent,
+  CampaignPausedV1,
+  CampaignResumedV1,
   CampaignStartedV1,
 } from '@contracts/campaigns/events';
 import { Decider, DomainError } from '@libs/decider/decider';
 import { makeEvent } from '@libs/event-store/make-event';
 import { CampaignState, evolveCampaign, initialCampaignState } from './campaign';
-import { CampaignCommand, CompleteCampaign, CreateCampaign, StartCampaign } from './campaign.commands';
+import { CampaignCommand, CompleteCampaign, CreateCampaign, LifecycleCommand, StartCampaign } from './campaign.commands';
 
 export function decideCampaign(command: CampaignCommand, state: CampaignState): CampaignEvent[] {
   switch (command.type) {
@@ -15,6 +18,10 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState): 
       return create(command, state);
     case 'StartCampaign':
       return start(command, state);
+    case 'PauseCampaign':
+    case 'ResumeCampaign':
+    case 'CancelCampaign':
+      return lifecycle(command, state);
     case 'CompleteCampaign':
       return complete(command, state);
     default: {
@@ -56,6 +63,34 @@ function start(command: StartCampaign, state: CampaignState): CampaignEvent[] {
       clientId: campaign.clientId,
     }),
   ];
+}
+
+const LIFECYCLE = {
+  PauseCampaign: { from: ['running'], verb: 'pause', contract: CampaignPausedV1, at: 'pausedAt', by: 'pausedBy' },
+  ResumeCampaign: { from: ['paused'], verb: 'resume', contract: CampaignResumedV1, at: 'resumedAt', by: 'resumedBy' },
+  CancelCampaign: {
+    from: ['draft', 'scheduled', 'running', 'paused'],
+    verb: 'cancel',
+    contract: CampaignCancelledV1,
+    at: 'cancelledAt',
+    by: 'cancelledBy',
+  },
+} as const;
+
+function lifecycle(command: LifecycleCommand, state: CampaignState): CampaignEvent[] {
+  const { data, metadata } = command;
+  const campaign = owned(state, data.campaignId, data.clientId);
+  const rule = LIFECYCLE[command.type];
+  if (!(rule.from as readonly string[]).includes(state.status)) {
+    throw new DomainError('conflict', `cannot ${rule.verb} a campaign that is ${state.status}; only ${rule.from.join(', ')} campaigns ${rule.verb}`);
+  }
+  const event = makeEvent(
+    rule.contract,
+    { campaignId: data.campaignId, [rule.at]: metadata.now, [rule.by]: metadata.by },
+    metadata,
+    { aggregateId: data.campaignId, campaignId: data.campaignId, clientId: campaign.clientId },
+  );
+  return [event as CampaignEvent];
 }
 
 function complete(command: CompleteCampaign, state: CampaignState): CampaignEvent[] {

@@ -1,7 +1,14 @@
 import { DEFAULT_CAMPAIGN_SETTINGS } from '@contracts/campaigns/settings';
 import { spec } from '@libs/decider/given-when-then';
 import { makeEvent, CommandMetadata } from '@libs/event-store/make-event';
-import { CampaignCompletedV1, CampaignCreatedV1, CampaignStartedV1 } from '@contracts/campaigns/events';
+import {
+  CampaignCancelledV1,
+  CampaignCompletedV1,
+  CampaignCreatedV1,
+  CampaignPausedV1,
+  CampaignResumedV1,
+  CampaignStartedV1,
+} from '@contracts/campaigns/events';
 import { campaignDecider } from './campaign.decide';
 import { CreateCampaign } from './campaign.commands';
 
@@ -97,5 +104,45 @@ describe('campaign decider', () => {
       campaign.given([created, started, completed]).when(complete).then([]));
 
     it('refuses to complete a draft campaign', () => campaign.given([created]).when(complete).thenRefuses('conflict'));
+  });
+
+  describe('PauseCampaign / ResumeCampaign / CancelCampaign', () => {
+    const cmd = (type: 'PauseCampaign' | 'ResumeCampaign' | 'CancelCampaign', id: string) => ({
+      type,
+      data: { campaignId: 'c1', clientId: 'client-1' },
+      metadata: meta(id),
+    });
+    const paused = makeEvent(CampaignPausedV1, { campaignId: 'c1', pausedAt: '2026-11-20T10:00:00.000Z', pausedBy: 'client-1' }, meta('p1'), ids);
+    const resumed = makeEvent(CampaignResumedV1, { campaignId: 'c1', resumedAt: '2026-11-20T10:00:00.000Z', resumedBy: 'client-1' }, meta('r1'), ids);
+    const cancelled = (id: string) =>
+      makeEvent(CampaignCancelledV1, { campaignId: 'c1', cancelledAt: '2026-11-20T10:00:00.000Z', cancelledBy: 'client-1' }, meta(id), ids);
+
+    it('pauses a running campaign', () => campaign.given([created, started]).when(cmd('PauseCampaign', 'p1')).then([paused]));
+    it('refuses to pause a paused campaign (a second pause is a 409, not a second event)', () =>
+      campaign.given([created, started, paused]).when(cmd('PauseCampaign', 'p2')).thenRefuses('conflict', /paused/));
+    it('refuses to pause a draft campaign', () => campaign.given([created]).when(cmd('PauseCampaign', 'p1')).thenRefuses('conflict', /draft/));
+    it('resumes a paused campaign', () => campaign.given([created, started, paused]).when(cmd('ResumeCampaign', 'r1')).then([resumed]));
+    it('refuses to resume a running campaign', () =>
+      campaign.given([created, started]).when(cmd('ResumeCampaign', 'r1')).thenRefuses('conflict', /running/));
+    it.each([
+      ['draft', [created]],
+      ['running', [created, started]],
+      ['paused', [created, started, paused]],
+      ['resumed', [created, started, paused, resumed]],
+    ])('cancels a %s campaign', (_name, history) => campaign.given(history).when(cmd('CancelCampaign', 'x1')).then([cancelled('x1')]));
+    it('refuses to cancel a completed campaign', () =>
+      campaign.given([created, started, completed]).when(cmd('CancelCampaign', 'x1')).thenRefuses('conflict', /completed/));
+    it('refuses to cancel twice', () =>
+      campaign.given([created, cancelled('x1')]).when(cmd('CancelCampaign', 'x2')).thenRefuses('conflict', /cancelled/));
+    it('does not complete a paused campaign', () =>
+      campaign
+        .given([created, started, paused])
+        .when({ type: 'CompleteCampaign', data: { campaignId: 'c1', contacts: 1 }, metadata: meta('k') })
+        .thenRefuses('conflict'));
+    it("hides another client's campaign", () =>
+      campaign
+        .given([created, started])
+        .when({ ...cmd('PauseCampaign', 'p1'), data: { campaignId: 'c1', clientId: 'client-2' } })
+        .thenRefuses('not-found'));
   });
 });

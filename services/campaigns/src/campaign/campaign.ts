@@ -5,6 +5,10 @@ import { CampaignStatus } from '@contracts/campaigns/settings';
 
 export type CampaignData = CampaignCreated['data'] & {
   startedAt?: string;
+  pausedAt?: string;
+  pausedBy?: string;
+  resumedAt?: string;
+  cancelledAt?: string;
   completedAt?: string;
 };
 
@@ -22,6 +26,12 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
       return created(event);
     case 'CampaignStarted':
       return withCampaign(state, 'running', (c) => ({ ...c, startedAt: event.data.startedAt }));
+    case 'CampaignPaused':
+      return withCampaign(state, 'paused', (c) => ({ ...c, pausedAt: event.data.pausedAt, pausedBy: event.data.pausedBy }));
+    case 'CampaignResumed':
+      return withCampaign(state, 'running', (c) => ({ ...c, resumedAt: event.data.resumedAt }));
+    case 'CampaignCancelled':
+      return withCampaign(state, 'cancelled', (c) => ({ ...c, cancelledAt: event.data.cancelledAt }));
     case 'CampaignCompleted':
       return withCampaign(state, 'completed', (c) => ({ ...c, completedAt: event.data.completedAt }));
     default: {

@@ -22,6 +22,8 @@ import { normalizeContacts } from '../contacts/normalize-contacts';
 import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CampaignData } from './campaign';
+import { RuntimeWriter, runtimeOfState } from '../dispatch/runtime-writer';
+import { LifecycleCommand } from './campaign.commands';
 import { CampaignCommands } from './campaign-commands.service';
 import { computeProgress } from './progress';
 
@@ -38,6 +40,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     private readonly commands: CampaignCommands,
     private readonly campaigns: CampaignsReadModel,
     private readonly contacts: ContactsReadModel,
+    private readonly runtime: RuntimeWriter,
   ) {}
 
   onApplicationBootstrap() {
@@ -45,6 +48,9 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
       this.rpc.handle(this.nats.subjects.command('campaigns', name), handler);
     on(CampaignsRpc.createCampaign, (r) => this.create(r));
     on(CampaignsRpc.startCampaign, (r) => this.start(r));
+    on(CampaignsRpc.pauseCampaign, (r) => this.lifecycle('PauseCampaign', r));
+    on(CampaignsRpc.resumeCampaign, (r) => this.lifecycle('ResumeCampaign', r));
+    on(CampaignsRpc.cancelCampaign, (r) => this.lifecycle('CancelCampaign', r));
     on(CampaignsRpc.addContacts, (r) => this.addContacts(r));
     on(CampaignsRpc.getCampaign, (r) => this.get(r));
     on(CampaignsRpc.listCampaigns, (r) => this.list(r));
@@ -71,6 +77,17 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
       metadata: metadataOf(req),
     });
     return result.state.status === 'none' ? null : view(result.state.campaign, result.state.status);
+  }
+
+  /**
+   * Pause, resume, cancel. The runtime KV that dialers follow is written before the reply, so once a
+   * client sees the pause acknowledged, dialers already see the campaign as paused.
+   */
+  private async lifecycle(type: LifecycleCommand['type'], req: CampaignRequest) {
+    const result = await this.commands.execute({ type, data: { campaignId: req.campaignId, clientId: req.clientId }, metadata: metadataOf(req) });
+    if (result.state.status === 'none') return null;
+    await this.runtime.putCampaign(runtimeOfState(result.state, result.revision));
+    return view(result.state.campaign, result.state.status);
   }
 
   private async addContacts(req: AddContactsRequest): Promise<AddContactsResponse> {

@@ -7,7 +7,7 @@ import { Delivery, DurableConsumer } from '@libs/projections/durable-consumer';
 import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactDoc, ContactsReadModel } from '../read-models/contacts.read-model';
 import { DialQueue } from './dial-queue';
-import { RuntimeWriter } from './runtime-writer';
+import { RuntimeWriter, runtimeOfDoc } from './runtime-writer';
 
 const QUEUE_CHUNK = 1000;
 
@@ -55,9 +55,14 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
     await this.campaigns.apply(event, seq);
     const doc = await this.campaigns.collection.findOne({ _id: event.metadata.aggregateId });
     if (!doc) return;
-    await this.runtime.putCampaign(doc);
+    await this.runtime.putCampaign(runtimeOfDoc(doc));
     if (event.type === 'CampaignStarted') {
       await this.queueAllPending(doc._id, seq, event.metadata.correlationId, () => msg.working());
+    }
+    if (event.type === 'CampaignCancelled') {
+      // Jobs still queued are dropped; contacts not yet called end `cancelled`. Calls in flight finish.
+      await this.nats.jsm.streams.purge(this.nats.subjects.streams.dial, { filter: this.nats.subjects.dialQueue(doc._id) });
+      await this.contacts.cancelOpen(doc._id, event.occurredAt);
     }
   }
 

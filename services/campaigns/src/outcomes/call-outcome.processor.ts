@@ -1,13 +1,14 @@
 import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
-import { CallEnded, CallRequested } from '@contracts/calls/events';
+import { CallEnded, CallRequested, NOT_DIALLED_CAMPAIGN_NOT_RUNNING } from '@contracts/calls/events';
 import { callIdOfSubject } from '@contracts/subjects';
 import { contactIdOfCall } from '@contracts/dialing/dial-job';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { CampaignCommands } from '../campaign/campaign-commands.service';
+import { DialQueue } from '../dispatch/dial-queue';
 import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CompletionCheck } from './completion-check';
@@ -30,6 +31,7 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
     private readonly contacts: ContactsReadModel,
     private readonly commands: CampaignCommands,
     private readonly campaigns: CampaignsReadModel,
+    private readonly dialQueue: DialQueue,
   ) {}
 
   async onApplicationBootstrap() {
@@ -71,8 +73,17 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt);
       return;
     }
+    if (event.data.failureReason === NOT_DIALLED_CAMPAIGN_NOT_RUNNING) return this.handBack(event);
     await this.contacts.callEnded(contactId, callId, attempt, event.data.outcome, event.occurredAt);
     this.completion.request(campaignId);
+  }
+
+  /** An attempt claimed but not dialled because the campaign stopped: queue the contact again (or cancel it with its campaign). */
+  private async handBack(event: CallEnded): Promise<void> {
+    const { contactId, attempt, campaignId } = event.data;
+    const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { status: 1 } });
+    const contact = await this.contacts.handBack(contactId, attempt, campaign?.status === 'cancelled', event.occurredAt);
+    if (contact?.status === 'queued') await this.dialQueue.enqueue([contact], event.metadata.correlationId);
   }
 
   private async completeIfDone(campaignId: string): Promise<void> {

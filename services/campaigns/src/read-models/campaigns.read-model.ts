@@ -6,6 +6,10 @@ export type CampaignDoc = Omit<CampaignCreated['data'], 'campaignId'> & {
   _id: string;
   status: CampaignStatus;
   startedAt?: string;
+  pausedAt?: string;
+  pausedBy?: string;
+  resumedAt?: string;
+  cancelledAt?: string;
   completedAt?: string;
   /** Stream sequence of the last event applied: replays and redeliveries of older events change nothing. */
   _rev: number;
@@ -38,6 +42,15 @@ export class CampaignsReadModel {
       }
       case 'CampaignStarted':
         await this.collection.updateOne(guard, { $set: { status: 'running', startedAt: event.data.startedAt, _rev: seq } });
+        return;
+      case 'CampaignPaused':
+        await this.collection.updateOne(guard, { $set: { status: 'paused', pausedAt: event.data.pausedAt, pausedBy: event.data.pausedBy, _rev: seq } });
+        return;
+      case 'CampaignResumed':
+        await this.collection.updateOne(guard, { $set: { status: 'running', resumedAt: event.data.resumedAt, _rev: seq } });
+        return;
+      case 'CampaignCancelled':
+        await this.collection.updateOne(guard, { $set: { status: 'cancelled', cancelledAt: event.data.cancelledAt, _rev: seq } });
         return;
       case 'CampaignCompleted':
         await this.collection.updateOne(guard, { $set: { status: 'completed', completedAt: event.data.completedAt, _rev: seq } });

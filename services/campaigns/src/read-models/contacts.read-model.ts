@@ -80,6 +80,11 @@ export class ContactsReadModel {
     await this.collection.updateMany({ _id: { $in: ids }, status: 'pending' }, { $set: { status: 'queued', queuedBySeq: bySeq, updatedAt: at } });
   }
 
+  /** Contacts not called yet become cancelled (those calling keep their call's outcome). */
+  async cancelOpen(campaignId: string, at: string): Promise<void> {
+    await this.collection.updateMany({ campaignId, status: { $in: ['pending', 'queued'] } }, { $set: { status: 'cancelled', updatedAt: at } });
+  }
+
   /** Contacts a message marked queued and that no call has touched yet. */
   async queuedBy(campaignId: string, bySeq: number): Promise<ContactDoc[]> {
     return this.collection.find({ campaignId, status: 'queued', queuedBySeq: bySeq }).sort({ order: 1 }).toArray();
@@ -99,6 +104,18 @@ export class ContactsReadModel {
       { _id: contactId, $or: [{ attempts: { $lt: attempt } }, { attempts: attempt, status: { $in: OPEN_STATUSES } }] },
       { $set: { status: contactStatusOf(outcome), attempts: attempt, lastCallId: callId, lastOutcome: outcome, updatedAt: at } },
     );
+  }
+
+  /**
+   * Attempt `attempt` was handed back undialled: the contact is queued again for attempt+1 (its job is
+   * published by the caller), or cancelled when its campaign is. Returns the contact as it now is.
+   */
+  async handBack(contactId: string, attempt: number, cancelled: boolean, at: string): Promise<ContactDoc | null> {
+    await this.collection.updateOne(
+      { _id: contactId, attempts: { $lte: attempt }, status: { $in: OPEN_STATUSES } },
+      { $set: { status: cancelled ? 'cancelled' : 'queued', attempts: attempt, updatedAt: at } },
+    );
+    return this.collection.findOne({ _id: contactId, attempts: attempt });
   }
 
   async countsByStatus(campaignId: string): Promise<Partial<Record<ContactStatus, number>>> {

@@ -66,7 +66,7 @@ export class CallEventsPublisher {
   }
 
   /** The attempt failed before Plivo took it; published under the same id call-tracking uses, so only one end counts. */
-  async failed(job: DialJob, callId: string, failureReason: string): Promise<void> {
+  async failed(job: DialJob, callId: string, failureReason: string, outcome: 'failed' | 'cancelled' = 'failed'): Promise<void> {
     const event: CallEnded = {
       ...envelope(CallEndedV1, job, {
         callId,
@@ -74,7 +74,7 @@ export class CallEventsPublisher {
         contactId: job.contactId,
         attempt: job.attempt,
         clientId: job.clientId,
-        outcome: 'failed' as const,
+        outcome,
         endedAt: new Date().toISOString(),
         failureReason,
       }),

@@ -1,5 +1,6 @@
 import { Consumer, JsMsg } from 'nats';
 import { Logger } from 'pino';
+import { NOT_DIALLED_CAMPAIGN_NOT_RUNNING } from '@contracts/calls/events';
 import { callIdOf, DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { maskPhone } from '@libs/logging/logger';
@@ -16,6 +17,8 @@ export interface CampaignDialerDeps {
   plivo: PlivoCallsClient;
   events: CallEventsPublisher;
   campaign: (campaignId: string) => CampaignRuntime | undefined;
+  /** The campaign's status read from the bucket now, not from the watched mirror. */
+  statusNow: (campaignId: string) => Promise<string | undefined>;
   clientLimit: (clientId: string) => number;
   globalLimit: number;
   leaseMs: number;
@@ -81,6 +84,12 @@ export class CampaignDialer {
       scopes = this.scopes(campaign, job.clientId);
       const result = await ledger.acquire(scopes, callId, this.deps.leaseMs);
       if (result.outcome === 'acquired') {
+        // The mirror may lag a pause by milliseconds; the bucket itself is written before a pause is acknowledged.
+        if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
+          await ledger.release(result.added, callId);
+          msg.nak(200);
+          return;
+        }
         const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.streamSequence);
         if (!(await this.deps.events.claim(job, callId, from))) {
           log.warn({ callId }, 'attempt already claimed by another dialer; skipping');
@@ -89,6 +98,12 @@ export class CampaignDialer {
           return;
         }
         msg.ack();
+        // Fence: a pause or cancel acknowledged between the check above and the claim wins; the
+        // claimed attempt is handed back without a call, so no call is requested after the ack.
+        if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
+          await this.deps.events.failed(job, callId, NOT_DIALLED_CAMPAIGN_NOT_RUNNING, 'cancelled');
+          return;
+        }
         await this.request(job, callId, from, campaign);
         return;
       }

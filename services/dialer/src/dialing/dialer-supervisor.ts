@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AckPolicy, DeliverPolicy, nanos } from 'nats';
 import { Logger } from 'pino';
 import { CampaignRuntime, ClientRuntime } from '@contracts/dialing/runtime';
+import { decodeJson } from '@libs/event-store/codec';
 import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
 import { DialerConfig } from '../config';
@@ -90,6 +91,10 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       plivo: this.plivo,
       events: this.events,
       campaign: (id) => this.campaigns.get(id),
+      statusNow: async (id) => {
+        const entry = await this.nats.buckets.campaignRuntime.get(id);
+        return entry && entry.operation === 'PUT' ? decodeJson<CampaignRuntime>(entry.value).status : undefined;
+      },
       clientLimit: (clientId) => this.clients.get(clientId)?.maxConcurrentCalls ?? this.config.DEFAULT_CLIENT_MAX_CALLS,
       globalLimit: this.config.GLOBAL_MAX_CALLS,
       leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,

@@ -35,6 +35,24 @@ export class CampaignsHttpController {
     return this.services.command('campaigns', CampaignsRpc.startCampaign, { ...ctx, campaignId: id });
   }
 
+  @Post(':id/pause')
+  @HttpCode(200)
+  pause(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.pauseCampaign, { ...ctx, campaignId: id });
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  resume(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.resumeCampaign, { ...ctx, campaignId: id });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.cancelCampaign, { ...ctx, campaignId: id });
+  }
+
   @Post(':id/contacts')
   @HttpCode(200)
   addContacts(@Param('id', CampaignId) id: string, @Body() body: AddContactsDto, @Ctx() ctx: RequestContext) {
