@@ -15,6 +15,7 @@ export interface RequestContext {
 export const CampaignsRpc = {
   createCampaign: 'createCampaign',
   startCampaign: 'startCampaign',
+  scheduleCampaign: 'scheduleCampaign',
   pauseCampaign: 'pauseCampaign',
   resumeCampaign: 'resumeCampaign',
   cancelCampaign: 'cancelCampaign',
@@ -51,6 +52,10 @@ export interface CreateCampaignRequest extends RequestContext {
 
 export interface CampaignRequest extends RequestContext {
   campaignId: string;
+}
+
+export interface ScheduleCampaignRequest extends CampaignRequest {
+  scheduledTime: string;
 }
 
 export interface AddContactsRequest extends CampaignRequest {

@@ -43,6 +43,14 @@ export const CampaignCompletedV1 = defineEvent({
   data: Type.Object({ campaignId: Type.String(), completedAt: IsoTime, contacts: Type.Integer() }),
 });
 
+export const CampaignScheduledV1 = defineEvent({
+  type: 'CampaignScheduled',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'The campaign was scheduled, or rescheduled, to start at scheduledTime.',
+  data: Type.Object({ campaignId: Type.String(), scheduledTime: IsoTime, scheduledBy: Type.String() }),
+});
+
 export const CampaignPausedV1 = defineEvent({
   type: 'CampaignPaused',
   version: 1,
@@ -95,6 +103,7 @@ export type CampaignCreated = EventOf<typeof CampaignCreatedV1>;
 export type CampaignStarted = EventOf<typeof CampaignStartedV1>;
 export type CampaignCompleted = EventOf<typeof CampaignCompletedV1>;
 export type ContactsAdded = EventOf<typeof ContactsAddedV1>;
+export type CampaignScheduled = EventOf<typeof CampaignScheduledV1>;
 export type CampaignPaused = EventOf<typeof CampaignPausedV1>;
 export type CampaignResumed = EventOf<typeof CampaignResumedV1>;
 export type CampaignCancelled = EventOf<typeof CampaignCancelledV1>;
@@ -102,6 +111,7 @@ export type CampaignCancelled = EventOf<typeof CampaignCancelledV1>;
 /** Events of the campaign aggregate stream (`campaign.<id>.events`). */
 export type CampaignEvent =
   | CampaignCreated
+  | CampaignScheduled
   | CampaignStarted
   | CampaignPaused
   | CampaignResumed
@@ -109,6 +119,7 @@ export type CampaignEvent =
   | CampaignCompleted;
 export const CAMPAIGN_EVENT_CONTRACTS = [
   CampaignCreatedV1,
+  CampaignScheduledV1,
   CampaignStartedV1,
   CampaignPausedV1,
   CampaignResumedV1,

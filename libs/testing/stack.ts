@@ -22,6 +22,8 @@ export interface StackOptions {
   env?: EnvOverrides;
   /** Number of dialer processes, named dialer-1, dialer-2, ... (default 1). */
   dialerReplicas?: number;
+  /** Extra scheduler processes besides `scheduler`, named scheduler-2, scheduler-3, ... (default 0). */
+  extraSchedulers?: number;
   /** Run the Plivo simulator (default true). Without it, env must carry PLIVO_API_URL and credentials. */
   simulator?: boolean;
   /** Extra simulator settings (SIM_TIME_SCALE, outcome mix, ...). */
@@ -109,6 +111,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   for (const service of SERVICES) {
     if (service !== 'dialer') launch(service, entry(`services/${service}`), {});
+  }
+  for (let i = 2; i <= 1 + (options.extraSchedulers ?? 0); i++) {
+    launch(`scheduler-${i}`, entry('services/scheduler'), {});
   }
   for (let i = 1; i <= (options.dialerReplicas ?? 1); i++) {
     launch(`dialer-${i}`, entry('services/dialer'), {});

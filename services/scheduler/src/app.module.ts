@@ -4,6 +4,8 @@ import { InfraModule } from '@libs/nest/infra.module';
 import { MONGO } from '@libs/nest/tokens';
 import { MongoHandle } from '@libs/mongo/mongo';
 import { SchedulerConfig } from './config';
+import { ScheduledCampaigns } from './starts/scheduled-campaigns';
+import { ScheduledStarts } from './starts/scheduled-starts';
 import { CallTimeouts } from './timeouts/call-timeouts';
 import { OpenCalls } from './timeouts/open-calls';
 
@@ -18,6 +20,8 @@ export class SchedulerAppModule {
       providers: [
         { provide: OpenCalls, inject: [MONGO], useFactory: (m: MongoHandle) => new OpenCalls(m.db) },
         CallTimeouts,
+        { provide: ScheduledCampaigns, inject: [MONGO], useFactory: (m: MongoHandle) => new ScheduledCampaigns(m.db) },
+        ScheduledStarts,
         healthResponder('scheduler'),
       ],
     };

@@ -114,6 +114,8 @@ describe('plivo simulator Call API and /__sim/ endpoints', () => {
     reply = (hook) => (hook.path === '/answer' ? { status: 500, body: 'boom' } : {});
     await placeCall(callParams('fail'));
     await waitFor(() => hooksFor('fail').some((h) => h.path === '/hangup'));
+    // The receiver sees the hangup before the simulator has recorded the answer to it.
+    await waitFor(async () => (await client.calls())[0].webhooks.every((w) => w.status !== null));
     const [record] = await client.calls();
     expect(record.answerXml).toBeNull();
     expect(record.webhooks.map((w) => [w.kind, w.status])).toEqual([['answer', 500], ['hangup', 200]]);

@@ -9,13 +9,20 @@ export interface CreateCampaign {
 
 export interface StartCampaign {
   type: 'StartCampaign';
-  data: { campaignId: string; clientId: string };
+  /** `scheduledFor`: the scheduler's start, valid only while the campaign is still scheduled for that time. */
+  data: { campaignId: string; clientId: string; scheduledFor?: string };
   metadata: CommandMetadata;
 }
 
 export interface CompleteCampaign {
   type: 'CompleteCampaign';
   data: { campaignId: string; contacts: number };
+  metadata: CommandMetadata;
+}
+
+export interface ScheduleCampaign {
+  type: 'ScheduleCampaign';
+  data: { campaignId: string; clientId: string; scheduledTime: string };
   metadata: CommandMetadata;
 }
 
@@ -26,4 +33,4 @@ export interface LifecycleCommand {
   metadata: CommandMetadata;
 }
 
-export type CampaignCommand = CreateCampaign | StartCampaign | LifecycleCommand | CompleteCampaign;
+export type CampaignCommand = CreateCampaign | ScheduleCampaign | StartCampaign | LifecycleCommand | CompleteCampaign;

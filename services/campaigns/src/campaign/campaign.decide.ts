@@ -5,17 +5,20 @@ import {
   CampaignEvent,
   CampaignPausedV1,
   CampaignResumedV1,
+  CampaignScheduledV1,
   CampaignStartedV1,
 } from '@contracts/campaigns/events';
 import { Decider, DomainError } from '@libs/decider/decider';
 import { makeEvent } from '@libs/event-store/make-event';
 import { CampaignState, evolveCampaign, initialCampaignState } from './campaign';
-import { CampaignCommand, CompleteCampaign, CreateCampaign, LifecycleCommand, StartCampaign } from './campaign.commands';
+import { CampaignCommand, CompleteCampaign, CreateCampaign, LifecycleCommand, ScheduleCampaign, StartCampaign } from './campaign.commands';
 
 export function decideCampaign(command: CampaignCommand, state: CampaignState): CampaignEvent[] {
   switch (command.type) {
     case 'CreateCampaign':
       return create(command, state);
+    case 'ScheduleCampaign':
+      return schedule(command, state);
     case 'StartCampaign':
       return start(command, state);
     case 'PauseCampaign':
@@ -50,11 +53,32 @@ function create(command: CreateCampaign, state: CampaignState): CampaignEvent[] 
   return [event];
 }
 
+function schedule(command: ScheduleCampaign, state: CampaignState): CampaignEvent[] {
+  const { data, metadata } = command;
+  const campaign = owned(state, data.campaignId, data.clientId);
+  if (state.status !== 'draft' && state.status !== 'scheduled') {
+    throw new DomainError('conflict', `cannot schedule a campaign that is ${state.status}; only draft or scheduled campaigns are scheduled`);
+  }
+  if (data.scheduledTime <= metadata.now) {
+    throw new DomainError('invalid', 'scheduledTime must be in the future', [{ field: 'scheduledTime' }]);
+  }
+  return [
+    makeEvent(CampaignScheduledV1, { campaignId: data.campaignId, scheduledTime: data.scheduledTime, scheduledBy: metadata.by }, metadata, {
+      aggregateId: data.campaignId,
+      campaignId: data.campaignId,
+      clientId: campaign.clientId,
+    }),
+  ];
+}
+
 function start(command: StartCampaign, state: CampaignState): CampaignEvent[] {
   const { data, metadata } = command;
   const campaign = owned(state, data.campaignId, data.clientId);
   if (state.status !== 'draft' && state.status !== 'scheduled') {
     throw new DomainError('conflict', `cannot start a campaign that is ${state.status}; only draft or scheduled campaigns start`);
+  }
+  if (data.scheduledFor && (state.status !== 'scheduled' || campaign.scheduledTime !== data.scheduledFor)) {
+    throw new DomainError('conflict', `campaign ${data.campaignId} is no longer scheduled for ${data.scheduledFor}`);
   }
   return [
     makeEvent(CampaignStartedV1, { campaignId: data.campaignId, startedAt: metadata.now, startedBy: metadata.by }, metadata, {

@@ -7,6 +7,7 @@ import {
   CampaignCreatedV1,
   CampaignPausedV1,
   CampaignResumedV1,
+  CampaignScheduledV1,
   CampaignStartedV1,
 } from '@contracts/campaigns/events';
 import { campaignDecider } from './campaign.decide';
@@ -144,5 +145,36 @@ describe('campaign decider', () => {
         .given([created, started])
         .when({ ...cmd('PauseCampaign', 'p1'), data: { campaignId: 'c1', clientId: 'client-2' } })
         .thenRefuses('not-found'));
+  });
+
+  describe('ScheduleCampaign', () => {
+    const schedule = (scheduledTime: string) => ({
+      type: 'ScheduleCampaign' as const,
+      data: { campaignId: 'c1', clientId: 'client-1', scheduledTime },
+      metadata: meta('s1'),
+    });
+    const scheduled = makeEvent(
+      CampaignScheduledV1,
+      { campaignId: 'c1', scheduledTime: '2026-11-21T09:00:00.000Z', scheduledBy: 'client-1' },
+      meta('s1'),
+      ids,
+    );
+
+    it('schedules a draft campaign', () => campaign.given([created]).when(schedule('2026-11-21T09:00:00.000Z')).then([scheduled]));
+    it('reschedules a scheduled campaign', () =>
+      campaign.given([created, scheduled]).when(schedule('2026-11-21T09:00:00.000Z')).then([scheduled]));
+    it('refuses a time in the past', () => campaign.given([created]).when(schedule('2026-11-20T09:59:59.000Z')).thenRefuses('invalid', /future/));
+    it('refuses to schedule a running campaign', () =>
+      campaign.given([created, started]).when(schedule('2026-11-21T09:00:00.000Z')).thenRefuses('conflict', /running/));
+    it("refuses the scheduler's start for a time the campaign was rescheduled from", () =>
+      campaign
+        .given([created, scheduled])
+        .when({ type: 'StartCampaign', data: { campaignId: 'c1', clientId: 'client-1', scheduledFor: '2026-11-21T08:00:00.000Z' }, metadata: meta('x') })
+        .thenRefuses('conflict', /no longer scheduled/));
+    it('starts a scheduled campaign', () =>
+      campaign
+        .given([created, scheduled])
+        .when({ type: 'StartCampaign', data: { campaignId: 'c1', clientId: 'client-1' }, metadata: meta('cmd-1') })
+        .then([started]));
   });
 });

@@ -24,6 +24,8 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
   switch (event.type) {
     case 'CampaignCreated':
       return created(event);
+    case 'CampaignScheduled':
+      return withCampaign(state, 'scheduled', (c) => ({ ...c, scheduledTime: event.data.scheduledTime, scheduledBy: event.data.scheduledBy }));
     case 'CampaignStarted':
       return withCampaign(state, 'running', (c) => ({ ...c, startedAt: event.data.startedAt }));
     case 'CampaignPaused':

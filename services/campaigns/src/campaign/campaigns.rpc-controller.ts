@@ -9,6 +9,7 @@ import {
   CampaignRequest,
   CampaignsRpc,
   CreateCampaignRequest,
+  ScheduleCampaignRequest,
   ListRequest,
 } from '@contracts/commands';
 import { DomainError } from '@libs/decider/decider';
@@ -48,6 +49,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
       this.rpc.handle(this.nats.subjects.command('campaigns', name), handler);
     on(CampaignsRpc.createCampaign, (r) => this.create(r));
     on(CampaignsRpc.startCampaign, (r) => this.start(r));
+    on(CampaignsRpc.scheduleCampaign, (r) => this.schedule(r));
     on(CampaignsRpc.pauseCampaign, (r) => this.lifecycle('PauseCampaign', r));
     on(CampaignsRpc.resumeCampaign, (r) => this.lifecycle('ResumeCampaign', r));
     on(CampaignsRpc.cancelCampaign, (r) => this.lifecycle('CancelCampaign', r));
@@ -64,17 +66,32 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     const { settings, ...campaign } = req.campaign;
     const result = await this.commands.execute({
       type: 'CreateCampaign',
-      data: { ...campaign, campaignId, clientId: req.clientId, settings: { ...DEFAULT_CAMPAIGN_SETTINGS, ...settings } },
+      data: {
+        ...campaign,
+        ...(campaign.scheduledTime ? { scheduledTime: isoTime(campaign.scheduledTime) } : {}),
+        campaignId,
+        clientId: req.clientId,
+        settings: { ...DEFAULT_CAMPAIGN_SETTINGS, ...settings },
+      },
       metadata: metadataOf(req),
     });
     return result.state.status === 'none' ? null : view(result.state.campaign, result.state.status);
   }
 
-  private async start(req: CampaignRequest) {
+  private async schedule(req: ScheduleCampaignRequest) {
+    const result = await this.commands.execute({
+      type: 'ScheduleCampaign',
+      data: { campaignId: req.campaignId, clientId: req.clientId, scheduledTime: isoTime(req.scheduledTime) },
+      metadata: metadataOf(req),
+    });
+    return result.state.status === 'none' ? null : view(result.state.campaign, result.state.status);
+  }
+
+  private async start(req: CampaignRequest & { scheduledFor?: string }) {
     const result = await this.commands.execute({
       type: 'StartCampaign',
-      data: { campaignId: req.campaignId, clientId: req.clientId },
-      metadata: metadataOf(req),
+      data: { campaignId: req.campaignId, clientId: req.clientId, ...(req.scheduledFor ? { scheduledFor: req.scheduledFor } : {}) },
+      metadata: { ...metadataOf(req), ...(req.scheduledFor ? { by: 'scheduler' } : {}) },
     });
     return result.state.status === 'none' ? null : view(result.state.campaign, result.state.status);
   }
@@ -153,6 +170,13 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     const byStatus = await this.contacts.countsByStatus(doc._id);
     return { campaignId: doc._id, status: doc.status, contactsByStatus: byStatus };
   }
+}
+
+/** Times are compared as strings in the domain, so every one is normalised to UTC ISO-8601 first. */
+function isoTime(value: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new DomainError('invalid', 'scheduledTime is not a valid ISO-8601 time', [{ field: 'scheduledTime' }]);
+  return time.toISOString();
 }
 
 function metadataOf(req: { commandId: string; correlationId: string; clientId?: string }): CommandMetadata {

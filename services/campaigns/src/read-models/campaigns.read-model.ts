@@ -40,6 +40,11 @@ export class CampaignsReadModel {
           .catch((e) => ((e as { code?: number }).code === 11000 ? undefined : Promise.reject(e)));
         return;
       }
+      case 'CampaignScheduled':
+        await this.collection.updateOne(guard, {
+          $set: { status: 'scheduled', scheduledTime: event.data.scheduledTime, scheduledBy: event.data.scheduledBy, _rev: seq },
+        });
+        return;
       case 'CampaignStarted':
         await this.collection.updateOne(guard, { $set: { status: 'running', startedAt: event.data.startedAt, _rev: seq } });
         return;

@@ -84,3 +84,7 @@ export class PageQueryDto {
   @ApiPropertyOptional({ default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 20;
   @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
 }
+
+export class ScheduleCampaignDto {
+  @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) scheduledTime!: string;
+}

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CallTrackingRpc, CampaignsRpc, RequestContext } from '@contracts/commands';
 import { Ctx } from '../http/request-context';
 import { ServiceClient } from '../http/service-client';
-import { AddContactsDto, CreateCampaignDto, PageQueryDto } from './campaigns.dto';
+import { AddContactsDto, CreateCampaignDto, PageQueryDto, ScheduleCampaignDto } from './campaigns.dto';
 
 /** A malformed id cannot name a campaign: 404, like any unknown one. */
 const CampaignId = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundException('campaign not found') });
@@ -33,6 +33,13 @@ export class CampaignsHttpController {
   @HttpCode(200)
   start(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
     return this.services.command('campaigns', CampaignsRpc.startCampaign, { ...ctx, campaignId: id });
+  }
+
+  /** Sets or changes the start time of a draft or scheduled campaign. */
+  @Post(':id/schedule')
+  @HttpCode(200)
+  schedule(@Param('id', CampaignId) id: string, @Body() body: ScheduleCampaignDto, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.scheduleCampaign, { ...ctx, campaignId: id, scheduledTime: body.scheduledTime });
   }
 
   @Post(':id/pause')
