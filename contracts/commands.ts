@@ -16,6 +16,8 @@ export const CampaignsRpc = {
   createCampaign: 'createCampaign',
   startCampaign: 'startCampaign',
   scheduleCampaign: 'scheduleCampaign',
+  updateCampaign: 'updateCampaign',
+  deleteCampaign: 'deleteCampaign',
   pauseCampaign: 'pauseCampaign',
   resumeCampaign: 'resumeCampaign',
   cancelCampaign: 'cancelCampaign',
@@ -56,6 +58,10 @@ export interface CampaignRequest extends RequestContext {
 
 export interface ScheduleCampaignRequest extends CampaignRequest {
   scheduledTime: string;
+}
+
+export interface UpdateCampaignRequest extends CampaignRequest {
+  changes: { name?: string; description?: string; settings?: Partial<CampaignSettings> };
 }
 
 export interface AddContactsRequest extends CampaignRequest {

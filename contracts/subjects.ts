@@ -4,7 +4,7 @@
  */
 export class Subjects {
   readonly streams: { campaigns: string; clients: string; calls: string; dial: string };
-  readonly buckets: { campaignRuntime: string; clientRuntime: string; slots: string };
+  readonly buckets: { campaignRuntime: string; clientRuntime: string; slots: string; idempotency: string };
 
   constructor(readonly namespace = '') {
     // Assigned here, not as field initialisers: those would run before `namespace` is set.
@@ -13,6 +13,7 @@ export class Subjects {
       campaignRuntime: this.n('campaign_runtime'),
       clientRuntime: this.n('client_runtime'),
       slots: this.n('slots'),
+      idempotency: this.n('idempotency'),
     };
   }
 

@@ -51,6 +51,28 @@ export const CampaignScheduledV1 = defineEvent({
   data: Type.Object({ campaignId: Type.String(), scheduledTime: IsoTime, scheduledBy: Type.String() }),
 });
 
+export const CampaignUpdatedV1 = defineEvent({
+  type: 'CampaignUpdated',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'Name, description or settings changed; `settings` is the complete new settings object. A new concurrentCallsLimit applies to a running campaign at once.',
+  data: Type.Object({
+    campaignId: Type.String(),
+    name: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    settings: Type.Optional(CampaignSettingsSchema),
+    updatedBy: Type.String(),
+  }),
+});
+
+export const CampaignDeletedV1 = defineEvent({
+  type: 'CampaignDeleted',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description: 'The campaign was deleted (never while running); it is no longer visible and its queue is dropped.',
+  data: Type.Object({ campaignId: Type.String(), deletedAt: IsoTime, deletedBy: Type.String() }),
+});
+
 export const CampaignPausedV1 = defineEvent({
   type: 'CampaignPaused',
   version: 1,
@@ -104,6 +126,8 @@ export type CampaignStarted = EventOf<typeof CampaignStartedV1>;
 export type CampaignCompleted = EventOf<typeof CampaignCompletedV1>;
 export type ContactsAdded = EventOf<typeof ContactsAddedV1>;
 export type CampaignScheduled = EventOf<typeof CampaignScheduledV1>;
+export type CampaignUpdated = EventOf<typeof CampaignUpdatedV1>;
+export type CampaignDeleted = EventOf<typeof CampaignDeletedV1>;
 export type CampaignPaused = EventOf<typeof CampaignPausedV1>;
 export type CampaignResumed = EventOf<typeof CampaignResumedV1>;
 export type CampaignCancelled = EventOf<typeof CampaignCancelledV1>;
@@ -116,7 +140,9 @@ export type CampaignEvent =
   | CampaignPaused
   | CampaignResumed
   | CampaignCancelled
-  | CampaignCompleted;
+  | CampaignCompleted
+  | CampaignUpdated
+  | CampaignDeleted;
 export const CAMPAIGN_EVENT_CONTRACTS = [
   CampaignCreatedV1,
   CampaignScheduledV1,
@@ -125,5 +151,7 @@ export const CAMPAIGN_EVENT_CONTRACTS = [
   CampaignResumedV1,
   CampaignCancelledV1,
   CampaignCompletedV1,
+  CampaignUpdatedV1,
+  CampaignDeletedV1,
   ContactsAddedV1,
 ];

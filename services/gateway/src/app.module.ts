@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { InfraModule } from '@libs/nest/infra.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CampaignsHttpController } from './campaigns/campaigns.http.controller';
@@ -7,6 +7,7 @@ import { ClientsHttpController } from './clients/clients.http.controller';
 import { GatewayConfig } from './config';
 import { HealthHttpController } from './health/health.http.controller';
 import { ErrorFilter } from './http/error.filter';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ServiceClient } from './http/service-client';
 
 @Module({})
@@ -22,6 +23,7 @@ export class GatewayAppModule {
         ServiceClient,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

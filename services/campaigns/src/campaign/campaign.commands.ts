@@ -1,4 +1,5 @@
 import { CampaignCreated } from '@contracts/campaigns/events';
+import { CampaignSettings } from '@contracts/campaigns/settings';
 import { CommandMetadata } from '@libs/event-store/make-event';
 
 export interface CreateCampaign {
@@ -26,6 +27,18 @@ export interface ScheduleCampaign {
   metadata: CommandMetadata;
 }
 
+export interface UpdateCampaign {
+  type: 'UpdateCampaign';
+  data: { campaignId: string; clientId: string; name?: string; description?: string; settings?: Partial<CampaignSettings> };
+  metadata: CommandMetadata;
+}
+
+export interface DeleteCampaign {
+  type: 'DeleteCampaign';
+  data: { campaignId: string; clientId: string };
+  metadata: CommandMetadata;
+}
+
 /** Pause, resume and cancel: a client's lifecycle command on its campaign. */
 export interface LifecycleCommand {
   type: 'PauseCampaign' | 'ResumeCampaign' | 'CancelCampaign';
@@ -33,4 +46,11 @@ export interface LifecycleCommand {
   metadata: CommandMetadata;
 }
 
-export type CampaignCommand = CreateCampaign | ScheduleCampaign | StartCampaign | LifecycleCommand | CompleteCampaign;
+export type CampaignCommand =
+  | CreateCampaign
+  | ScheduleCampaign
+  | StartCampaign
+  | LifecycleCommand
+  | UpdateCampaign
+  | DeleteCampaign
+  | CompleteCampaign;

@@ -2,6 +2,8 @@ import {
   CampaignCancelledV1,
   CampaignCompletedV1,
   CampaignCreatedV1,
+  CampaignDeletedV1,
+  CampaignUpdatedV1,
   CampaignEvent,
   CampaignPausedV1,
   CampaignResumedV1,
@@ -11,7 +13,16 @@ import {
 import { Decider, DomainError } from '@libs/decider/decider';
 import { makeEvent } from '@libs/event-store/make-event';
 import { CampaignState, evolveCampaign, initialCampaignState } from './campaign';
-import { CampaignCommand, CompleteCampaign, CreateCampaign, LifecycleCommand, ScheduleCampaign, StartCampaign } from './campaign.commands';
+import {
+  CampaignCommand,
+  CompleteCampaign,
+  CreateCampaign,
+  DeleteCampaign,
+  LifecycleCommand,
+  ScheduleCampaign,
+  StartCampaign,
+  UpdateCampaign,
+} from './campaign.commands';
 
 export function decideCampaign(command: CampaignCommand, state: CampaignState): CampaignEvent[] {
   switch (command.type) {
@@ -25,6 +36,10 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState): 
     case 'ResumeCampaign':
     case 'CancelCampaign':
       return lifecycle(command, state);
+    case 'UpdateCampaign':
+      return update(command, state);
+    case 'DeleteCampaign':
+      return remove(command, state);
     case 'CompleteCampaign':
       return complete(command, state);
     default: {
@@ -115,6 +130,41 @@ function lifecycle(command: LifecycleCommand, state: CampaignState): CampaignEve
     { aggregateId: data.campaignId, campaignId: data.campaignId, clientId: campaign.clientId },
   );
   return [event as CampaignEvent];
+}
+
+function update(command: UpdateCampaign, state: CampaignState): CampaignEvent[] {
+  const { data, metadata } = command;
+  const campaign = owned(state, data.campaignId, data.clientId);
+  if (state.status === 'cancelled' || state.status === 'failed') {
+    throw new DomainError('conflict', `cannot change a campaign that is ${state.status}`);
+  }
+  const settings = data.settings ? { ...campaign.settings, ...data.settings } : undefined;
+  const changes = {
+    ...(data.name !== undefined && data.name !== campaign.name ? { name: data.name } : {}),
+    ...(data.description !== undefined && data.description !== campaign.description ? { description: data.description } : {}),
+    ...(settings && JSON.stringify(settings) !== JSON.stringify(campaign.settings) ? { settings } : {}),
+  };
+  if (Object.keys(changes).length === 0) return [];
+  return [
+    makeEvent(CampaignUpdatedV1, { campaignId: data.campaignId, ...changes, updatedBy: metadata.by }, metadata, {
+      aggregateId: data.campaignId,
+      campaignId: data.campaignId,
+      clientId: campaign.clientId,
+    }),
+  ];
+}
+
+function remove(command: DeleteCampaign, state: CampaignState): CampaignEvent[] {
+  const { data, metadata } = command;
+  const campaign = owned(state, data.campaignId, data.clientId);
+  if (state.status === 'running') throw new DomainError('conflict', 'cannot delete a running campaign; pause or cancel it first');
+  return [
+    makeEvent(CampaignDeletedV1, { campaignId: data.campaignId, deletedAt: metadata.now, deletedBy: metadata.by }, metadata, {
+      aggregateId: data.campaignId,
+      campaignId: data.campaignId,
+      clientId: campaign.clientId,
+    }),
+  ];
 }
 
 function complete(command: CompleteCampaign, state: CampaignState): CampaignEvent[] {

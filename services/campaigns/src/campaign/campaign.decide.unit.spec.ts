@@ -5,6 +5,8 @@ import {
   CampaignCancelledV1,
   CampaignCompletedV1,
   CampaignCreatedV1,
+  CampaignDeletedV1,
+  CampaignUpdatedV1,
   CampaignPausedV1,
   CampaignResumedV1,
   CampaignScheduledV1,
@@ -176,5 +178,40 @@ describe('campaign decider', () => {
         .given([created, scheduled])
         .when({ type: 'StartCampaign', data: { campaignId: 'c1', clientId: 'client-1' }, metadata: meta('cmd-1') })
         .then([started]));
+  });
+
+  describe('UpdateCampaign / DeleteCampaign', () => {
+    const update = (changes: object) => ({
+      type: 'UpdateCampaign' as const,
+      data: { campaignId: 'c1', clientId: 'client-1', ...changes },
+      metadata: meta('u1'),
+    });
+    const remove = { type: 'DeleteCampaign' as const, data: { campaignId: 'c1', clientId: 'client-1' }, metadata: meta('d1') };
+
+    it('changes the limit of a running campaign, keeping the other settings', () =>
+      campaign
+        .given([created, started])
+        .when(update({ settings: { concurrentCallsLimit: 9 } }))
+        .then([
+          makeEvent(
+            CampaignUpdatedV1,
+            { campaignId: 'c1', settings: { ...createData.settings, concurrentCallsLimit: 9 }, updatedBy: 'client-1' },
+            meta('u1'),
+            ids,
+          ),
+        ]));
+    it('records nothing when nothing changes', () =>
+      campaign.given([created]).when(update({ name: 'Renewals', settings: { concurrentCallsLimit: 5 } })).then([]));
+    it('deletes a draft campaign', () =>
+      campaign
+        .given([created])
+        .when(remove)
+        .then([makeEvent(CampaignDeletedV1, { campaignId: 'c1', deletedAt: '2026-11-20T10:00:00.000Z', deletedBy: 'client-1' }, meta('d1'), ids)]));
+    it('refuses to delete a running campaign', () => campaign.given([created, started]).when(remove).thenRefuses('conflict', /running/));
+    it('treats a deleted campaign as not found', () =>
+      campaign
+        .given([created, makeEvent(CampaignDeletedV1, { campaignId: 'c1', deletedAt: '2026-11-20T10:00:00.000Z', deletedBy: 'client-1' }, meta('d1'), ids)])
+        .when(update({ name: 'x' }))
+        .thenRefuses('not-found'));
   });
 });

@@ -34,6 +34,12 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
       return withCampaign(state, 'running', (c) => ({ ...c, resumedAt: event.data.resumedAt }));
     case 'CampaignCancelled':
       return withCampaign(state, 'cancelled', (c) => ({ ...c, cancelledAt: event.data.cancelledAt }));
+    case 'CampaignUpdated': {
+      const { campaignId: _id, updatedBy: _by, ...changes } = event.data;
+      return state.status === 'none' ? state : { ...state, campaign: { ...state.campaign, ...changes } };
+    }
+    case 'CampaignDeleted':
+      return withCampaign(state, 'deleted', (c) => c);
     case 'CampaignCompleted':
       return withCampaign(state, 'completed', (c) => ({ ...c, completedAt: event.data.completedAt }));
     default: {

@@ -10,6 +10,7 @@ import {
   CampaignsRpc,
   CreateCampaignRequest,
   ScheduleCampaignRequest,
+  UpdateCampaignRequest,
   ListRequest,
 } from '@contracts/commands';
 import { DomainError } from '@libs/decider/decider';
@@ -24,7 +25,7 @@ import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-m
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CampaignData } from './campaign';
 import { RuntimeWriter, runtimeOfState } from '../dispatch/runtime-writer';
-import { LifecycleCommand } from './campaign.commands';
+import { DeleteCampaign, LifecycleCommand, UpdateCampaign } from './campaign.commands';
 import { CampaignCommands } from './campaign-commands.service';
 import { computeProgress } from './progress';
 
@@ -53,6 +54,12 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     on(CampaignsRpc.pauseCampaign, (r) => this.lifecycle('PauseCampaign', r));
     on(CampaignsRpc.resumeCampaign, (r) => this.lifecycle('ResumeCampaign', r));
     on(CampaignsRpc.cancelCampaign, (r) => this.lifecycle('CancelCampaign', r));
+    on(CampaignsRpc.updateCampaign, (r: UpdateCampaignRequest) =>
+      this.applyNow({ type: 'UpdateCampaign', data: { campaignId: r.campaignId, clientId: r.clientId, ...r.changes }, metadata: metadataOf(r) }),
+    );
+    on(CampaignsRpc.deleteCampaign, (r: CampaignRequest) =>
+      this.applyNow({ type: 'DeleteCampaign', data: { campaignId: r.campaignId, clientId: r.clientId }, metadata: metadataOf(r) }),
+    );
     on(CampaignsRpc.addContacts, (r) => this.addContacts(r));
     on(CampaignsRpc.getCampaign, (r) => this.get(r));
     on(CampaignsRpc.listCampaigns, (r) => this.list(r));
@@ -100,8 +107,13 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
    * Pause, resume, cancel. The runtime KV that dialers follow is written before the reply, so once a
    * client sees the pause acknowledged, dialers already see the campaign as paused.
    */
-  private async lifecycle(type: LifecycleCommand['type'], req: CampaignRequest) {
-    const result = await this.commands.execute({ type, data: { campaignId: req.campaignId, clientId: req.clientId }, metadata: metadataOf(req) });
+  private lifecycle(type: LifecycleCommand['type'], req: CampaignRequest) {
+    return this.applyNow({ type, data: { campaignId: req.campaignId, clientId: req.clientId }, metadata: metadataOf(req) });
+  }
+
+  /** Runs a command whose effect dialers must see before the reply: status or limits. */
+  private async applyNow(command: LifecycleCommand | UpdateCampaign | DeleteCampaign) {
+    const result = await this.commands.execute(command);
     if (result.state.status === 'none') return null;
     await this.runtime.putCampaign(runtimeOfState(result.state, result.revision));
     return view(result.state.campaign, result.state.status);

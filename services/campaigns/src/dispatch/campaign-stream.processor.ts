@@ -59,7 +59,7 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
     if (event.type === 'CampaignStarted') {
       await this.queueAllPending(doc._id, seq, event.metadata.correlationId, () => msg.working());
     }
-    if (event.type === 'CampaignCancelled') {
+    if (event.type === 'CampaignCancelled' || event.type === 'CampaignDeleted') {
       // Jobs still queued are dropped; contacts not yet called end `cancelled`. Calls in flight finish.
       await this.nats.jsm.streams.purge(this.nats.subjects.streams.dial, { filter: this.nats.subjects.dialQueue(doc._id) });
       await this.contacts.cancelOpen(doc._id, event.occurredAt);

@@ -57,6 +57,14 @@ export class CampaignsReadModel {
       case 'CampaignCancelled':
         await this.collection.updateOne(guard, { $set: { status: 'cancelled', cancelledAt: event.data.cancelledAt, _rev: seq } });
         return;
+      case 'CampaignUpdated': {
+        const { campaignId: _id, updatedBy: _by, ...changes } = event.data;
+        await this.collection.updateOne(guard, { $set: { ...changes, _rev: seq } });
+        return;
+      }
+      case 'CampaignDeleted':
+        await this.collection.updateOne(guard, { $set: { status: 'deleted', _rev: seq } });
+        return;
       case 'CampaignCompleted':
         await this.collection.updateOne(guard, { $set: { status: 'completed', completedAt: event.data.completedAt, _rev: seq } });
         return;

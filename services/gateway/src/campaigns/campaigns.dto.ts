@@ -88,3 +88,9 @@ export class PageQueryDto {
 export class ScheduleCampaignDto {
   @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) scheduledTime!: string;
 }
+
+export class UpdateCampaignDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional({ type: CampaignSettingsDto }) @IsOptional() @ValidateNested() @Type(() => CampaignSettingsDto) settings?: CampaignSettingsDto;
+}

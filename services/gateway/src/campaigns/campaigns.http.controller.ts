@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CallTrackingRpc, CampaignsRpc, RequestContext } from '@contracts/commands';
 import { Ctx } from '../http/request-context';
 import { ServiceClient } from '../http/service-client';
-import { AddContactsDto, CreateCampaignDto, PageQueryDto, ScheduleCampaignDto } from './campaigns.dto';
+import { AddContactsDto, CreateCampaignDto, PageQueryDto, ScheduleCampaignDto, UpdateCampaignDto } from './campaigns.dto';
 
 /** A malformed id cannot name a campaign: 404, like any unknown one. */
 const CampaignId = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundException('campaign not found') });
@@ -27,6 +27,19 @@ export class CampaignsHttpController {
   @Get(':id')
   get(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
     return this.services.command('campaigns', CampaignsRpc.getCampaign, { ...ctx, campaignId: id });
+  }
+
+  /** Name, description, settings; a new concurrentCallsLimit applies to a running campaign at once. */
+  @Patch(':id')
+  update(@Param('id', CampaignId) id: string, @Body() body: UpdateCampaignDto, @Ctx() ctx: RequestContext) {
+    if (Object.keys(body).length === 0) throw new BadRequestException('nothing to change: give name, description or settings');
+    return this.services.command('campaigns', CampaignsRpc.updateCampaign, { ...ctx, campaignId: id, changes: body });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', CampaignId) id: string, @Ctx() ctx: RequestContext) {
+    await this.services.command('campaigns', CampaignsRpc.deleteCampaign, { ...ctx, campaignId: id });
   }
 
   @Post(':id/start')

@@ -1,0 +1,85 @@
+import { ApiClient, phoneNumbers, registerClient } from '@libs/testing/api-client';
+import { buildOnce } from '@libs/testing/build-once';
+import { Stack, startStack } from '@libs/testing/stack';
+import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { waitFor } from '@libs/testing/wait-for';
+import { maxConcurrent, SimulatorClient } from '../../tools/plivo-simulator/src/client';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('changing, deleting and retrying requests', () => {
+  let stack: Stack;
+  let api: ApiClient;
+  let simulator: SimulatorClient;
+
+  beforeAll(async () => {
+    await buildOnce();
+    stack = await startStack({
+      natsUrl: testNatsUrl(),
+      mongoUrl: testMongoUrl(),
+      env: { NATS_NAMESPACE: uniqueName('e2e'), PLIVO_MAX_CPS: '200' },
+      simulatorEnv: { SIM_RING_MS: '20-40', SIM_TALK_MS: '400-600' },
+    });
+    ({ api } = await registerClient(new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY), 'Acme', 20));
+    simulator = new SimulatorClient(stack.simulatorUrl!);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const body = (limit: number) => ({ name: 'live limits', fromNumber: '+14155550100', wssUrl: 'wss://bot.example.com/s', settings: { concurrentCallsLimit: limit } });
+  const liveIn = (calls: { liveFrom: number; liveTo: number | null }[], from: number, to: number) =>
+    maxConcurrent(calls.filter((c) => c.liveTo !== null && c.liveTo > from && c.liveFrom < to).map((c) => ({ from: Math.max(c.liveFrom, from), to: Math.min(c.liveTo!, to) })));
+
+  it('applies a new concurrentCallsLimit to a running campaign at once, up and down', async () => {
+    const id = (await api.post('/campaigns', body(1))).body.id;
+    await api.post(`/campaigns/${id}/contacts`, { contacts: phoneNumbers(60, 6000).map((phoneNumber) => ({ phoneNumber })) });
+    await api.post(`/campaigns/${id}/start`);
+    await sleep(2_000);
+
+    const beforeRaise = Date.now();
+    expect((await api.patch(`/campaigns/${id}`, { settings: { concurrentCallsLimit: 4 } })).body.settings.concurrentCallsLimit).toBe(4);
+    const raisedAt = Date.now();
+    await sleep(2_500);
+    await api.patch(`/campaigns/${id}`, { settings: { concurrentCallsLimit: 2 } });
+    const loweredAt = Date.now();
+    await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign.status === 'completed', { timeoutMs: 90_000 });
+
+    const calls = await simulator.calls({ answerUrlContains: id });
+    expect(calls).toHaveLength(60);
+    expect(liveIn(calls, 0, beforeRaise)).toBe(1);
+    expect(liveIn(calls, raisedAt + 1_000, loweredAt)).toBe(4);
+    // Calls started under the higher limit run out; from the end of the last of them, never more than 2.
+    const lastOldCallEnds = Math.max(...calls.filter((c) => c.liveFrom < loweredAt).map((c) => c.liveTo!));
+    expect(liveIn(calls, lastOldCallEnds, Date.now())).toBe(2);
+  }, 180_000);
+
+  it('deletes a campaign that is not running, and only then', async () => {
+    const id = (await api.post('/campaigns', body(1))).body.id;
+    await api.post(`/campaigns/${id}/contacts`, { contacts: phoneNumbers(10, 7000).map((phoneNumber) => ({ phoneNumber })) });
+    await api.post(`/campaigns/${id}/start`);
+    expect((await api.request('DELETE', `/campaigns/${id}`)).status).toBe(409);
+    await api.post(`/campaigns/${id}/pause`);
+    expect((await api.request('DELETE', `/campaigns/${id}`)).status).toBe(204);
+    expect((await api.request('DELETE', `/campaigns/${id}`)).status).toBe(404);
+    await waitFor(async () => (await api.get(`/campaigns/${id}`)).status === 404, { timeoutMs: 10_000, description: 'the read model to drop it' });
+    expect((await api.post(`/campaigns/${id}/resume`)).status).toBe(404);
+    await waitFor(async () => !(await api.get('/campaigns?limit=100')).body.items.some((c: { id: string }) => c.id === id), { timeoutMs: 10_000 });
+  }, 60_000);
+
+  it('applies a POST with an Idempotency-Key once and answers a repeat with the first answer', async () => {
+    const headers = { 'idempotency-key': uniqueName('key') };
+    const [first, second] = await Promise.all([api.post('/campaigns', body(3), headers), api.post('/campaigns', body(3), headers)]);
+    const third = await api.post('/campaigns', body(3), headers);
+    expect(first.status).toBe(201);
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    expect((await api.post('/campaigns', body(4), headers)).status).toBe(422);
+    const all = await waitFor(async () => {
+      const list = (await api.get('/campaigns?limit=100')).body;
+      return list.items.some((c: { id: string }) => c.id === first.body.id) ? list : undefined;
+    });
+    expect(all.items.filter((c: { name: string; settings: { concurrentCallsLimit: number } }) => c.settings.concurrentCallsLimit === 3)).toHaveLength(1);
+  }, 60_000);
+});
