@@ -11,7 +11,7 @@ import {
   CampaignStartedV1,
 } from '@contracts/campaigns/events';
 import { Decider, DomainError } from '@libs/decider/decider';
-import { makeEvent } from '@libs/event-store/make-event';
+import { CommandMetadata, makeEvent } from '@libs/event-store/make-event';
 import { CampaignState, evolveCampaign, initialCampaignState } from './campaign';
 import {
   CampaignCommand,
@@ -55,17 +55,8 @@ function create(command: CreateCampaign, state: CampaignState): CampaignEvent[] 
   if (data.scheduledTime && data.scheduledTime <= metadata.now) {
     throw new DomainError('invalid', 'scheduledTime must be in the future', [{ field: 'scheduledTime' }]);
   }
-  const event = makeEvent(
-    CampaignCreatedV1,
-    {
-      ...data,
-      ...(data.scheduledTime ? { scheduledBy: metadata.by } : {}),
-      createdAt: metadata.now,
-    },
-    metadata,
-    { aggregateId: data.campaignId, campaignId: data.campaignId, clientId: data.clientId },
-  );
-  return [event];
+  const created = { ...data, ...(data.scheduledTime ? { scheduledBy: metadata.by } : {}), createdAt: metadata.now };
+  return [campaignEvent(CampaignCreatedV1, created, metadata, data.clientId)];
 }
 
 function schedule(command: ScheduleCampaign, state: CampaignState): CampaignEvent[] {
@@ -78,11 +69,7 @@ function schedule(command: ScheduleCampaign, state: CampaignState): CampaignEven
     throw new DomainError('invalid', 'scheduledTime must be in the future', [{ field: 'scheduledTime' }]);
   }
   return [
-    makeEvent(CampaignScheduledV1, { campaignId: data.campaignId, scheduledTime: data.scheduledTime, scheduledBy: metadata.by }, metadata, {
-      aggregateId: data.campaignId,
-      campaignId: data.campaignId,
-      clientId: campaign.clientId,
-    }),
+    campaignEvent(CampaignScheduledV1, { campaignId: data.campaignId, scheduledTime: data.scheduledTime, scheduledBy: metadata.by }, metadata, campaign.clientId),
   ];
 }
 
@@ -96,11 +83,7 @@ function start(command: StartCampaign, state: CampaignState): CampaignEvent[] {
     throw new DomainError('conflict', `campaign ${data.campaignId} is no longer scheduled for ${data.scheduledFor}`);
   }
   return [
-    makeEvent(CampaignStartedV1, { campaignId: data.campaignId, startedAt: metadata.now, startedBy: metadata.by }, metadata, {
-      aggregateId: data.campaignId,
-      campaignId: data.campaignId,
-      clientId: campaign.clientId,
-    }),
+    campaignEvent(CampaignStartedV1, { campaignId: data.campaignId, startedAt: metadata.now, startedBy: metadata.by }, metadata, campaign.clientId),
   ];
 }
 
@@ -123,12 +106,7 @@ function lifecycle(command: LifecycleCommand, state: CampaignState): CampaignEve
   if (!(rule.from as readonly string[]).includes(state.status)) {
     throw new DomainError('conflict', `cannot ${rule.verb} a campaign that is ${state.status}; only ${rule.from.join(', ')} campaigns ${rule.verb}`);
   }
-  const event = makeEvent(
-    rule.contract,
-    { campaignId: data.campaignId, [rule.at]: metadata.now, [rule.by]: metadata.by },
-    metadata,
-    { aggregateId: data.campaignId, campaignId: data.campaignId, clientId: campaign.clientId },
-  );
+  const event = campaignEvent(rule.contract, { campaignId: data.campaignId, [rule.at]: metadata.now, [rule.by]: metadata.by }, metadata, campaign.clientId);
   return [event as CampaignEvent];
 }
 
@@ -146,11 +124,7 @@ function update(command: UpdateCampaign, state: CampaignState): CampaignEvent[] 
   };
   if (Object.keys(changes).length === 0) return [];
   return [
-    makeEvent(CampaignUpdatedV1, { campaignId: data.campaignId, ...changes, updatedBy: metadata.by }, metadata, {
-      aggregateId: data.campaignId,
-      campaignId: data.campaignId,
-      clientId: campaign.clientId,
-    }),
+    campaignEvent(CampaignUpdatedV1, { campaignId: data.campaignId, ...changes, updatedBy: metadata.by }, metadata, campaign.clientId),
   ];
 }
 
@@ -159,11 +133,7 @@ function remove(command: DeleteCampaign, state: CampaignState): CampaignEvent[] 
   const campaign = owned(state, data.campaignId, data.clientId);
   if (state.status === 'running') throw new DomainError('conflict', 'cannot delete a running campaign; pause or cancel it first');
   return [
-    makeEvent(CampaignDeletedV1, { campaignId: data.campaignId, deletedAt: metadata.now, deletedBy: metadata.by }, metadata, {
-      aggregateId: data.campaignId,
-      campaignId: data.campaignId,
-      clientId: campaign.clientId,
-    }),
+    campaignEvent(CampaignDeletedV1, { campaignId: data.campaignId, deletedAt: metadata.now, deletedBy: metadata.by }, metadata, campaign.clientId),
   ];
 }
 
@@ -175,13 +145,18 @@ function complete(command: CompleteCampaign, state: CampaignState): CampaignEven
     throw new DomainError('conflict', `cannot complete a campaign that is ${state.status}`);
   }
   return [
-    makeEvent(
-      CampaignCompletedV1,
-      { campaignId: data.campaignId, completedAt: metadata.now, contacts: data.contacts },
-      metadata,
-      { aggregateId: data.campaignId, campaignId: data.campaignId, clientId: state.campaign.clientId },
-    ),
+    campaignEvent(CampaignCompletedV1, { campaignId: data.campaignId, completedAt: metadata.now, contacts: data.contacts }, metadata, state.campaign.clientId),
   ];
+}
+
+/** An event of this campaign's stream, for the client that owns it. */
+function campaignEvent<T extends string, D extends { campaignId: string }>(
+  contract: { type: T; version: number },
+  data: D,
+  metadata: CommandMetadata,
+  clientId: string,
+) {
+  return makeEvent(contract, data, metadata, { aggregateId: data.campaignId, campaignId: data.campaignId, clientId });
 }
 
 /** A campaign of another client is reported exactly like a missing one. */
