@@ -33,6 +33,28 @@ export const CampaignsRpc = {
   authenticate: 'authenticate',
 } as const;
 
+export const DialerRpc = {
+  activeCalls: 'activeCalls',
+} as const;
+
+export interface ActiveCallsRequest extends RequestContext {
+  campaignId?: string;
+  includeCalls?: boolean;
+}
+
+export interface ScopeUsage {
+  active: number;
+  limit: number;
+  /** active / limit, in percent. */
+  utilisation: number;
+}
+
+export interface ActiveCallsResponse {
+  global: ScopeUsage;
+  client: ScopeUsage & { clientId: string };
+  campaigns: (ScopeUsage & { campaignId: string; status: string; calls?: string[] })[];
+}
+
 export const CallTrackingRpc = {
   listCalls: 'listCalls',
 } as const;

@@ -82,4 +82,28 @@ describe('changing, deleting and retrying requests', () => {
     });
     expect(all.items.filter((c: { name: string; settings: { concurrentCallsLimit: number } }) => c.settings.concurrentCallsLimit === 3)).toHaveLength(1);
   }, 60_000);
+
+  it('reports live calls per scope, equal to what the simulator sees at a quiet moment', async () => {
+    await simulator.configure({ talkMs: '4000-4000' });
+    try {
+      const id = (await api.post('/campaigns', body(3))).body.id;
+      await api.post(`/campaigns/${id}/contacts`, { contacts: phoneNumbers(6, 8000).map((phoneNumber) => ({ phoneNumber })) });
+      await api.post(`/campaigns/${id}/start`);
+      const live = await waitFor(async () => {
+        const calls = (await simulator.calls({ answerUrlContains: id })).filter((c) => c.liveTo === null);
+        return calls.length === 3 ? calls : undefined;
+      }, { timeoutMs: 20_000, description: '3 live calls' });
+      await sleep(300);
+      const active = (await api.get(`/calls/active?campaignId=${id}&includeCalls=true`)).body;
+      expect(active.campaigns).toEqual([{ campaignId: id, status: 'running', active: 3, limit: 3, utilisation: 100, calls: expect.any(Array) }]);
+      const liveCallIds = live.map((c) => c.request.answer_url.split('/').slice(-2)[0]).sort();
+      expect([...active.campaigns[0].calls].sort()).toEqual(liveCallIds);
+      expect(active.client).toMatchObject({ active: 3, limit: 20, utilisation: 15 });
+      expect(active.global.active).toBe(3);
+      expect((await api.get('/calls/active?campaignId=not-a-uuid')).status).toBe(400);
+      await api.post(`/campaigns/${id}/cancel`);
+    } finally {
+      await simulator.configure({ talkMs: '400-600' });
+    }
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { NATS } from '@libs/nest/tokens';
 import { NatsContext } from '@libs/nats/nats-context';
 import { DialerConfig } from './config';
 import { DialerSupervisor } from './dialing/dialer-supervisor';
+import { ActiveCallsQuery } from './slots/active-calls.query';
 import { KvSlotLedger } from './slots/kv-slot-ledger';
 import { SlotReleaseProcessor } from './slots/slot-release.processor';
 
@@ -20,6 +21,7 @@ export class DialerAppModule {
         { provide: KvSlotLedger, inject: [NATS], useFactory: (nats: NatsContext) => new KvSlotLedger(nats.buckets.slots) },
         SlotReleaseProcessor,
         DialerSupervisor,
+        ActiveCallsQuery,
         healthResponder('dialer'),
       ],
     };

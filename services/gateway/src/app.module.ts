@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { InfraModule } from '@libs/nest/infra.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { CallsHttpController } from './calls/calls.http.controller';
 import { CampaignsHttpController } from './campaigns/campaigns.http.controller';
 import { ClientsHttpController } from './clients/clients.http.controller';
 import { GatewayConfig } from './config';
@@ -18,7 +19,7 @@ export class GatewayAppModule {
       imports: [
         InfraModule.forService('gateway', config),
       ],
-      controllers: [ClientsHttpController, CampaignsHttpController, HealthHttpController],
+      controllers: [ClientsHttpController, CampaignsHttpController, CallsHttpController, HealthHttpController],
       providers: [
         ServiceClient,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

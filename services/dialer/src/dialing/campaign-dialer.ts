@@ -98,12 +98,6 @@ export class CampaignDialer {
           return;
         }
         msg.ack();
-        // Fence: a pause or cancel acknowledged between the check above and the claim wins; the
-        // claimed attempt is handed back without a call, so no call is requested after the ack.
-        if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
-          await this.deps.events.failed(job, callId, NOT_DIALLED_CAMPAIGN_NOT_RUNNING, 'cancelled');
-          return;
-        }
         await this.request(job, callId, from, campaign);
         return;
       }
@@ -126,6 +120,12 @@ export class CampaignDialer {
     const machineDetection = settings.machineDetection && settings.machineDetection !== 'false' ? settings.machineDetection : undefined;
     for (let attempt = 0; ; attempt++) {
       await this.deps.pacer.take();
+      // Fence, read from the bucket right before the request leaves: a pause or cancel acknowledged
+      // since the claim wins, and the claimed attempt is handed back without a call.
+      if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
+        await this.deps.events.failed(job, callId, NOT_DIALLED_CAMPAIGN_NOT_RUNNING, 'cancelled');
+        return;
+      }
       try {
         const { requestUuid } = await this.deps.plivo.createCall({
           from,

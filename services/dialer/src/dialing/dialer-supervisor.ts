@@ -54,6 +54,14 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     this.ledger.stop();
   }
 
+  campaignRuntime(campaignId: string): CampaignRuntime | undefined {
+    return this.campaigns.get(campaignId);
+  }
+
+  clientLimit(clientId: string): number {
+    return this.clients.get(clientId)?.maxConcurrentCalls ?? this.config.DEFAULT_CLIENT_MAX_CALLS;
+  }
+
   private async reconcile(campaignId: string, runtime: CampaignRuntime | undefined): Promise<void> {
     const current = this.dialers.get(campaignId);
     if (runtime?.status === 'running' && !this.stopping) {
@@ -95,7 +103,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
         const entry = await this.nats.buckets.campaignRuntime.get(id);
         return entry && entry.operation === 'PUT' ? decodeJson<CampaignRuntime>(entry.value).status : undefined;
       },
-      clientLimit: (clientId) => this.clients.get(clientId)?.maxConcurrentCalls ?? this.config.DEFAULT_CLIENT_MAX_CALLS,
+      clientLimit: (clientId) => this.clientLimit(clientId),
       globalLimit: this.config.GLOBAL_MAX_CALLS,
       leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,
       publicBaseUrl: this.config.PUBLIC_BASE_URL,

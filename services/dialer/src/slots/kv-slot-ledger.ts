@@ -58,8 +58,12 @@ export class KvSlotLedger implements SlotLedger {
   }
 
   async usage(scopeKey: string): Promise<number> {
-    const entry = await this.kv.get(scopeKey);
-    return Object.keys(this.live(parse(entry))).length;
+    return (await this.holders(scopeKey)).length;
+  }
+
+  /** Call ids holding a slot of one scope now. */
+  async holders(scopeKey: string): Promise<string[]> {
+    return Object.keys(this.live(parse(await this.kv.get(scopeKey))));
   }
 
   changed(timeoutMs: number): Promise<void> {
