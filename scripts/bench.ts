@@ -4,7 +4,6 @@
 import { readFileSync } from 'fs';
 import { startTestServers } from '../libs/testing/servers';
 import { startStack } from '../libs/testing/stack';
-import { uniqueName } from '../libs/testing/test-env';
 import { waitFor } from '../libs/testing/wait-for';
 import { SimulatorClient } from '../tools/plivo-simulator/src/client';
 import { ApiClient, registerClient } from '../libs/testing/api-client';
@@ -29,7 +28,7 @@ async function main() {
     natsUrl: servers.natsUrl,
     mongoUrl: servers.mongoUrl,
     dialerReplicas: dialers,
-    env: { NATS_NAMESPACE: uniqueName('bench'), PLIVO_MAX_CPS: cps, GLOBAL_MAX_CALLS: String(limit * 2), LOG_LEVEL: 'error' },
+    env: { PLIVO_MAX_CPS: cps, GLOBAL_MAX_CALLS: String(limit * 2), LOG_LEVEL: 'error' },
     simulatorEnv: { SIM_RING_MS: '0-0', SIM_TALK_MS: talk, SIM_TIME_SCALE: '1', LOG_LEVEL: 'error' },
   });
   try {

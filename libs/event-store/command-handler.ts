@@ -8,6 +8,16 @@ export interface CommandResult<E, S> {
   revision: number;
 }
 
+/** An aggregate's current state, folded from its events, and the revision it was read at. */
+export async function loadAggregate<E extends EventEnvelope, S>(
+  store: JetStreamEventStore,
+  decider: Pick<Decider<unknown, E, S>, 'evolve' | 'initialState'>,
+  subject: string,
+): Promise<{ state: S; revision: number }> {
+  const { events, revision } = await store.read<E>(subject);
+  return { state: fold(decider, events), revision };
+}
+
 /**
  * Read the aggregate, fold with `evolve`, `decide`, append with the expected revision. A concurrent
  * writer makes the append fail; the command is then decided again on the fresh state, up to `retries`
@@ -21,8 +31,7 @@ export async function handleCommand<C, E extends EventEnvelope, S>(
   retries = 5,
 ): Promise<CommandResult<E, S>> {
   for (let attempt = 0; ; attempt++) {
-    const { events: history, revision } = await store.read<E>(subject);
-    const state = fold(decider, history);
+    const { state, revision } = await loadAggregate(store, decider, subject);
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, revision };
     try {

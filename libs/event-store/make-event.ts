@@ -11,6 +11,11 @@ export interface CommandMetadata {
   by: string;
 }
 
+/** Metadata of a command received now from a request that carries its ids. */
+export function commandMetadata(req: { commandId: string; correlationId: string }, by: string): CommandMetadata {
+  return { commandId: req.commandId, correlationId: req.correlationId, now: new Date().toISOString(), by };
+}
+
 /** Builds the envelope of the `index`-th event decided for a command. */
 export function makeEvent<T extends string, D>(
   contract: { type: T; version: number },

@@ -37,7 +37,7 @@ describe('DurableConsumer projections (real NATS + MongoDB-wire)', () => {
 
     let failOnce = true;
     const spec = { stream, durable: 'deposits', filterSubjects: [`${stream}.deposit`], concurrency: 4 };
-    const first = new DurableConsumer<{ account: string; amount: number }>(js, jsm, spec, log);
+    const first = new DurableConsumer<{ account: string; amount: number }>({ js, jsm }, spec, log);
     let handled = 0;
     await first.start(async ({ event, seq }) => {
       if (failOnce && seq === 5) {
@@ -51,7 +51,7 @@ describe('DurableConsumer projections (real NATS + MongoDB-wire)', () => {
     await first.stop();
 
     for (let i = 40; i < 60; i++) await js.publish(`${stream}.deposit`, encode({ account: 'a', amount: i }));
-    const second = new DurableConsumer<{ account: string; amount: number }>(js, jsm, spec, log);
+    const second = new DurableConsumer<{ account: string; amount: number }>({ js, jsm }, spec, log);
     await second.start(async ({ event, seq }) => applyDeposit(col, event, seq));
     await waitFor(async () => (await col.countDocuments()) === 60, { timeoutMs: 20_000, description: '60 deposits' });
     await second.stop();

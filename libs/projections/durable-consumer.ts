@@ -40,12 +40,17 @@ export class DurableConsumer<E> {
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
 
+  private readonly js: JetStreamClient;
+  private readonly jsm: JetStreamManager;
+
   constructor(
-    private readonly js: JetStreamClient,
-    private readonly jsm: JetStreamManager,
+    nats: { js: JetStreamClient; jsm: JetStreamManager },
     private readonly spec: DurableConsumerSpec,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.js = nats.js;
+    this.jsm = nats.jsm;
+  }
 
   async start(handler: (delivery: Delivery<E>) => Promise<void>): Promise<void> {
     const { stream, durable } = this.spec;

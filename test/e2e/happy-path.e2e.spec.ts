@@ -1,9 +1,8 @@
-import { buildOnce } from '@libs/testing/build-once';
-import { Stack, startStack } from '@libs/testing/stack';
-import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { Stack } from '@libs/testing/stack';
+import { newClient, startTestStack } from '@libs/testing/test-stack';
 import { waitFor } from '@libs/testing/wait-for';
 import { maxConcurrent, SimulatorClient } from '../../tools/plivo-simulator/src/client';
-import { ApiClient, phoneNumbers, registerClient } from '@libs/testing/api-client';
+import { phoneNumbers } from '@libs/testing/api-client';
 
 const CONTACTS = 200;
 const LIMIT = 5;
@@ -17,11 +16,8 @@ describe('one campaign end to end', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    await buildOnce();
-    stack = await startStack({
-      natsUrl: testNatsUrl(),
-      mongoUrl: testMongoUrl(),
-      env: { NATS_NAMESPACE: uniqueName('e2e'), PLIVO_MAX_CPS: '200', GLOBAL_MAX_CALLS: '50' },
+    stack = await startTestStack({
+      env: { GLOBAL_MAX_CALLS: '50' },
       simulatorEnv: { SIM_RING_MS: '50-150', SIM_TALK_MS: '100-400', SIM_TIME_SCALE: '1' },
     });
   }, 180_000);
@@ -31,8 +27,7 @@ describe('one campaign end to end', () => {
   });
 
   it('runs a 200-contact campaign with a limit of 5 to completion', async () => {
-    const admin = new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY);
-    const { api } = await registerClient(admin, 'Acme', 10);
+    const { api } = await newClient(stack, 10);
 
     const created = await api.post('/campaigns', {
       name: 'Renewals',

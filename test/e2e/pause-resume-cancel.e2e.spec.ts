@@ -1,7 +1,6 @@
-import { ApiClient, phoneNumbers, registerClient } from '@libs/testing/api-client';
-import { buildOnce } from '@libs/testing/build-once';
-import { Stack, startStack } from '@libs/testing/stack';
-import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { ApiClient, phoneNumbers } from '@libs/testing/api-client';
+import { Stack } from '@libs/testing/stack';
+import { newClient, startTestStack } from '@libs/testing/test-stack';
 import { waitFor } from '@libs/testing/wait-for';
 import { SimulatorClient } from '../../tools/plivo-simulator/src/client';
 
@@ -17,14 +16,10 @@ describe('pause, resume and cancel', () => {
   let simulator: SimulatorClient;
 
   beforeAll(async () => {
-    await buildOnce();
-    stack = await startStack({
-      natsUrl: testNatsUrl(),
-      mongoUrl: testMongoUrl(),
-      env: { NATS_NAMESPACE: uniqueName('e2e'), PLIVO_MAX_CPS: '200' },
+    stack = await startTestStack({
       simulatorEnv: { SIM_RING_MS: '50-100', SIM_TALK_MS: '300-600', SIM_TIME_SCALE: '1' },
     });
-    ({ api } = await registerClient(new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY), 'Acme', 10));
+    ({ api } = await newClient(stack, 10));
     simulator = new SimulatorClient(stack.simulatorUrl!);
   }, 180_000);
 

@@ -2,10 +2,10 @@ import { connect, NatsConnection } from 'nats';
 import { CampaignEvent } from '@contracts/campaigns/events';
 import { Subjects } from '@contracts/subjects';
 import { JetStreamEventStore } from '@libs/event-store/jetstream-event-store';
-import { ApiClient, phoneNumbers, registerClient } from '@libs/testing/api-client';
-import { buildOnce } from '@libs/testing/build-once';
-import { Stack, startStack } from '@libs/testing/stack';
-import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { ApiClient, phoneNumbers } from '@libs/testing/api-client';
+import { Stack } from '@libs/testing/stack';
+import { newClient, startTestStack } from '@libs/testing/test-stack';
+import { testNatsUrl, uniqueName } from '@libs/testing/test-env';
 import { waitFor } from '@libs/testing/wait-for';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,15 +22,12 @@ describe('scheduled campaigns', () => {
   const subjects = new Subjects(namespace);
 
   beforeAll(async () => {
-    await buildOnce();
-    stack = await startStack({
-      natsUrl: testNatsUrl(),
-      mongoUrl: testMongoUrl(),
+    stack = await startTestStack({
+      natsNamespace: namespace,
       extraSchedulers: 1,
-      env: { NATS_NAMESPACE: namespace, PLIVO_MAX_CPS: '200' },
       simulatorEnv: { SIM_RING_MS: '10-20', SIM_TALK_MS: '50-100' },
     });
-    ({ api, id: clientId } = await registerClient(new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY), 'Acme', 10));
+    ({ api, id: clientId } = await newClient(stack, 10));
     nc = await connect({ servers: testNatsUrl() });
     store = new JetStreamEventStore(nc.jetstream(), await nc.jetstreamManager(), subjects.streams.campaigns);
   }, 180_000);

@@ -1,7 +1,7 @@
-import { ApiClient, phoneNumbers, registerClient } from '@libs/testing/api-client';
-import { buildOnce } from '@libs/testing/build-once';
-import { Stack, startStack } from '@libs/testing/stack';
-import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { ApiClient, phoneNumbers } from '@libs/testing/api-client';
+import { Stack } from '@libs/testing/stack';
+import { newClient, startTestStack } from '@libs/testing/test-stack';
+import { uniqueName } from '@libs/testing/test-env';
 import { waitFor } from '@libs/testing/wait-for';
 import { maxConcurrent, SimulatorClient } from '../../tools/plivo-simulator/src/client';
 
@@ -13,14 +13,10 @@ describe('changing, deleting and retrying requests', () => {
   let simulator: SimulatorClient;
 
   beforeAll(async () => {
-    await buildOnce();
-    stack = await startStack({
-      natsUrl: testNatsUrl(),
-      mongoUrl: testMongoUrl(),
-      env: { NATS_NAMESPACE: uniqueName('e2e'), PLIVO_MAX_CPS: '200' },
+    stack = await startTestStack({
       simulatorEnv: { SIM_RING_MS: '20-40', SIM_TALK_MS: '400-600' },
     });
-    ({ api } = await registerClient(new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY), 'Acme', 20));
+    ({ api } = await newClient(stack, 20));
     simulator = new SimulatorClient(stack.simulatorUrl!);
   }, 180_000);
 

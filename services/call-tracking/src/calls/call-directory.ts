@@ -3,6 +3,7 @@ import { CallEventKind } from '@contracts/subjects';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { decodeJson } from '@libs/event-store/codec';
 import { isNotFound } from '@libs/event-store/jetstream-event-store';
+import { getJson } from '@libs/nats/kv';
 import { NatsContext } from '@libs/nats/nats-context';
 
 const MAX_CACHED = 20_000;
@@ -38,8 +39,7 @@ export class CallDirectory {
   }
 
   async campaign(campaignId: string): Promise<CampaignRuntime | undefined> {
-    const entry = await this.nats.buckets.campaignRuntime.get(campaignId);
-    return entry && entry.operation === 'PUT' ? decodeJson<CampaignRuntime>(entry.value) : undefined;
+    return getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, campaignId);
   }
 
   private async last<E>(campaignId: string, callId: string, kind: CallEventKind): Promise<E | undefined> {

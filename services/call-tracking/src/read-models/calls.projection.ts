@@ -23,10 +23,9 @@ export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap() {
     await this.calls.ensureIndexes();
-    const { js, jsm, subjects } = this.nats;
+    const { subjects } = this.nats;
     this.consumer = new DurableConsumer<CallEvent>(
-      js,
-      jsm,
+      this.nats,
       { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500, concurrency: 8, partitionKey: callIdOfSubject },
       this.log,
     );

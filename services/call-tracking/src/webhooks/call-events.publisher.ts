@@ -52,7 +52,7 @@ export class TrackingEventsPublisher {
         campaignId,
         clientId: call.data.clientId,
         correlationId: call.metadata.correlationId,
-        causationId: randomUUID(),
+        causationId: call.id,
       },
     };
     await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, kind), encodeEvent(event), { msgID: event.id });

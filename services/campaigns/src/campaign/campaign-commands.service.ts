@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CampaignEvent } from '@contracts/campaigns/events';
-import { handleCommand } from '@libs/event-store/command-handler';
+import { handleCommand, loadAggregate } from '@libs/event-store/command-handler';
 import { JetStreamEventStore } from '@libs/event-store/jetstream-event-store';
 import { NatsContext } from '@libs/nats/nats-context';
 import { NATS } from '@libs/nest/tokens';
@@ -22,7 +22,6 @@ export class CampaignCommands {
   }
 
   async load(campaignId: string): Promise<CampaignState> {
-    const { events } = await this.store.read<CampaignEvent>(this.nats.subjects.campaignEvents(campaignId));
-    return events.reduce(campaignDecider.evolve, campaignDecider.initialState());
+    return (await loadAggregate<CampaignEvent, CampaignState>(this.store, campaignDecider, this.nats.subjects.campaignEvents(campaignId))).state;
   }
 }

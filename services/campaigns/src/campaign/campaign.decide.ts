@@ -52,22 +52,18 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState): 
 function create(command: CreateCampaign, state: CampaignState): CampaignEvent[] {
   const { data, metadata } = command;
   if (state.status !== 'none') throw new DomainError('conflict', `campaign ${data.campaignId} already exists`);
-  if (data.scheduledTime && data.scheduledTime <= metadata.now) {
-    throw new DomainError('invalid', 'scheduledTime must be in the future', [{ field: 'scheduledTime' }]);
-  }
+  if (data.scheduledTime) requireFuture(data.scheduledTime, metadata.now);
   const created = { ...data, ...(data.scheduledTime ? { scheduledBy: metadata.by } : {}), createdAt: metadata.now };
   return [campaignEvent(CampaignCreatedV1, created, metadata, data.clientId)];
 }
 
 function schedule(command: ScheduleCampaign, state: CampaignState): CampaignEvent[] {
   const { data, metadata } = command;
-  const campaign = owned(state, data.campaignId, data.clientId);
+  const campaign = ownedCampaign(state, data.campaignId, data.clientId);
   if (state.status !== 'draft' && state.status !== 'scheduled') {
     throw new DomainError('conflict', `cannot schedule a campaign that is ${state.status}; only draft or scheduled campaigns are scheduled`);
   }
-  if (data.scheduledTime <= metadata.now) {
-    throw new DomainError('invalid', 'scheduledTime must be in the future', [{ field: 'scheduledTime' }]);
-  }
+  requireFuture(data.scheduledTime, metadata.now);
   return [
     campaignEvent(CampaignScheduledV1, { campaignId: data.campaignId, scheduledTime: data.scheduledTime, scheduledBy: metadata.by }, metadata, campaign.clientId),
   ];
@@ -75,7 +71,7 @@ function schedule(command: ScheduleCampaign, state: CampaignState): CampaignEven
 
 function start(command: StartCampaign, state: CampaignState): CampaignEvent[] {
   const { data, metadata } = command;
-  const campaign = owned(state, data.campaignId, data.clientId);
+  const campaign = ownedCampaign(state, data.campaignId, data.clientId);
   if (state.status !== 'draft' && state.status !== 'scheduled') {
     throw new DomainError('conflict', `cannot start a campaign that is ${state.status}; only draft or scheduled campaigns start`);
   }
@@ -101,7 +97,7 @@ const LIFECYCLE = {
 
 function lifecycle(command: LifecycleCommand, state: CampaignState): CampaignEvent[] {
   const { data, metadata } = command;
-  const campaign = owned(state, data.campaignId, data.clientId);
+  const campaign = ownedCampaign(state, data.campaignId, data.clientId);
   const rule = LIFECYCLE[command.type];
   if (!(rule.from as readonly string[]).includes(state.status)) {
     throw new DomainError('conflict', `cannot ${rule.verb} a campaign that is ${state.status}; only ${rule.from.join(', ')} campaigns ${rule.verb}`);
@@ -112,7 +108,7 @@ function lifecycle(command: LifecycleCommand, state: CampaignState): CampaignEve
 
 function update(command: UpdateCampaign, state: CampaignState): CampaignEvent[] {
   const { data, metadata } = command;
-  const campaign = owned(state, data.campaignId, data.clientId);
+  const campaign = ownedCampaign(state, data.campaignId, data.clientId);
   if (state.status === 'cancelled' || state.status === 'failed') {
     throw new DomainError('conflict', `cannot change a campaign that is ${state.status}`);
   }
@@ -130,7 +126,7 @@ function update(command: UpdateCampaign, state: CampaignState): CampaignEvent[] 
 
 function remove(command: DeleteCampaign, state: CampaignState): CampaignEvent[] {
   const { data, metadata } = command;
-  const campaign = owned(state, data.campaignId, data.clientId);
+  const campaign = ownedCampaign(state, data.campaignId, data.clientId);
   if (state.status === 'running') throw new DomainError('conflict', 'cannot delete a running campaign; pause or cancel it first');
   return [
     campaignEvent(CampaignDeletedV1, { campaignId: data.campaignId, deletedAt: metadata.now, deletedBy: metadata.by }, metadata, campaign.clientId),
@@ -149,6 +145,11 @@ function complete(command: CompleteCampaign, state: CampaignState): CampaignEven
   ];
 }
 
+/** Both are UTC ISO-8601 (normalised at the edge), so they compare as strings. */
+function requireFuture(scheduledTime: string, now: string): void {
+  if (scheduledTime <= now) throw new DomainError('invalid', 'scheduledTime must be in the future', [{ field: 'scheduledTime' }]);
+}
+
 /** An event of this campaign's stream, for the client that owns it. */
 function campaignEvent<T extends string, D extends { campaignId: string }>(
   contract: { type: T; version: number },
@@ -160,7 +161,7 @@ function campaignEvent<T extends string, D extends { campaignId: string }>(
 }
 
 /** A campaign of another client is reported exactly like a missing one. */
-function owned(state: CampaignState, campaignId: string, clientId: string) {
+export function ownedCampaign(state: CampaignState, campaignId: string, clientId: string) {
   if (state.status === 'none' || state.status === 'deleted' || state.campaign.clientId !== clientId) {
     throw new DomainError('not-found', `campaign ${campaignId} not found`);
   }

@@ -15,7 +15,7 @@ import {
 } from '@contracts/commands';
 import { DomainError } from '@libs/decider/decider';
 import { encodeEvent } from '@libs/event-store/codec';
-import { CommandMetadata, makeEvent } from '@libs/event-store/make-event';
+import { CommandMetadata, commandMetadata, makeEvent } from '@libs/event-store/make-event';
 import { RpcServer } from '@libs/messaging/rpc-server';
 import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, NATS, RPC } from '@libs/nest/tokens';
@@ -27,6 +27,7 @@ import { CampaignData } from './campaign';
 import { RuntimeWriter, runtimeOfState } from '../dispatch/runtime-writer';
 import { DeleteCampaign, LifecycleCommand, UpdateCampaign } from './campaign.commands';
 import { CampaignCommands } from './campaign-commands.service';
+import { ownedCampaign } from './campaign.decide';
 import { computeProgress } from './progress';
 
 const CONTACTS_PER_EVENT = 500;
@@ -124,9 +125,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
       throw new DomainError('invalid', `at most ${this.config.MAX_CONTACTS_PER_REQUEST} contacts per request`);
     }
     const state = await this.commands.load(req.campaignId);
-    if (state.status === 'none' || state.status === 'deleted' || state.campaign.clientId !== req.clientId) {
-      throw new DomainError('not-found', `campaign ${req.campaignId} not found`);
-    }
+    ownedCampaign(state, req.campaignId, req.clientId);
     if (!ADDABLE.has(state.status)) throw new DomainError('conflict', `cannot add contacts to a campaign that is ${state.status}`);
     const batch = normalizeContacts(req.campaignId, req.contacts, req.firstRow ?? 1);
     const known = await this.contacts.existingIds(batch.accepted.map((c) => c.contactId));
@@ -153,8 +152,9 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     return doc;
   }
 
-  private async get(req: CampaignRequest) {
+  private async get(req: CampaignRequest & { withStats?: boolean }) {
     const doc = await this.owned(req);
+    if (req.withStats === false) return viewDoc(doc);
     return { ...viewDoc(doc), stats: await this.contacts.countsByStatus(doc._id) };
   }
 
@@ -191,8 +191,8 @@ function isoTime(value: string): string {
   return time.toISOString();
 }
 
-function metadataOf(req: { commandId: string; correlationId: string; clientId?: string }): CommandMetadata {
-  return { commandId: req.commandId, correlationId: req.correlationId, now: new Date().toISOString(), by: req.clientId ?? 'admin' };
+function metadataOf(req: { commandId: string; correlationId: string; clientId: string }): CommandMetadata {
+  return commandMetadata(req, req.clientId);
 }
 
 function view(c: CampaignData, status: string) {

@@ -20,10 +20,9 @@ export class ClientStreamProcessor implements OnApplicationBootstrap, OnModuleDe
   ) {}
 
   async onApplicationBootstrap() {
-    const { js, jsm, subjects } = this.nats;
+    const { subjects } = this.nats;
     this.consumer = new DurableConsumer(
-      js,
-      jsm,
+      this.nats,
       { stream: subjects.streams.clients, durable: 'clients-processor', filterSubjects: [subjects.allClients()], maxAckPending: 1 },
       this.log,
     );

@@ -1,8 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ClientEvent } from '@contracts/clients/events';
 import { AuthenticateRequest, CampaignsRpc, ClientView, RegisterClientRequest } from '@contracts/commands';
 import { DomainError } from '@libs/decider/decider';
-import { handleCommand } from '@libs/event-store/command-handler';
+import { handleCommand, loadAggregate } from '@libs/event-store/command-handler';
+import { commandMetadata } from '@libs/event-store/make-event';
 import { JetStreamEventStore } from '@libs/event-store/jetstream-event-store';
 import { RpcServer } from '@libs/messaging/rpc-server';
 import { NatsContext } from '@libs/nats/nats-context';
@@ -51,14 +53,13 @@ export class ClientsRpcController implements OnApplicationBootstrap {
         maxConcurrentCalls: req.maxConcurrentCalls ?? this.config.DEFAULT_CLIENT_MAX_CALLS,
         apiKeyHash: hashApiKey(apiKey),
       },
-      metadata: { commandId: req.commandId, correlationId: req.correlationId, now: new Date().toISOString(), by: 'admin' },
+      metadata: commandMetadata(req, 'admin'),
     });
     return { ...viewOf(state), apiKey };
   }
 
   private async get(clientId: string): Promise<ClientView> {
-    const { events } = await this.store.read<any>(this.nats.subjects.clientEvents(clientId));
-    const state = events.reduce(clientDecider.evolve, clientDecider.initialState());
+    const { state } = await loadAggregate<ClientEvent, ClientState>(this.store, clientDecider, this.nats.subjects.clientEvents(clientId));
     if (state.status === 'none') throw new DomainError('not-found', `client ${clientId} not found`);
     return viewOf(state);
   }
@@ -67,7 +68,7 @@ export class ClientsRpcController implements OnApplicationBootstrap {
     const { state } = await this.execute({
       type: 'ChangeClientLimits',
       data: { clientId: req.clientId, maxConcurrentCalls: req.maxConcurrentCalls },
-      metadata: { commandId: req.commandId, correlationId: req.correlationId, now: new Date().toISOString(), by: 'admin' },
+      metadata: commandMetadata(req, 'admin'),
     });
     return viewOf(state);
   }

@@ -30,10 +30,9 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
   ) {}
 
   async onApplicationBootstrap() {
-    const { js, jsm, subjects } = this.nats;
+    const { subjects } = this.nats;
     this.consumer = new DurableConsumer(
-      js,
-      jsm,
+      this.nats,
       {
         stream: subjects.streams.campaigns,
         durable: 'campaigns-processor',

@@ -1,6 +1,7 @@
 import { KV } from 'nats';
 import { CampaignRuntime, ClientRuntime } from '@contracts/dialing/runtime';
 import { decodeJson } from '@libs/event-store/codec';
+import { isKvConflict } from '@libs/nats/kv';
 import { CampaignData, CampaignState } from '../campaign/campaign';
 import { CampaignDoc } from '../read-models/campaigns.read-model';
 
@@ -36,7 +37,7 @@ export class RuntimeWriter {
         else await kv.create(key, data);
         return;
       } catch (e) {
-        if (!/wrong last sequence|key exists/i.test(String((e as Error).message))) throw e;
+        if (!isKvConflict(e)) throw e;
       }
     }
   }

@@ -4,6 +4,8 @@ import { Logger } from 'pino';
 import { CallEnded, CallRequested, NOT_DIALLED_CAMPAIGN_NOT_RUNNING } from '@contracts/calls/events';
 import { callIdOfSubject } from '@contracts/subjects';
 import { contactIdOfCall } from '@contracts/dialing/dial-job';
+import { DomainError } from '@libs/decider/decider';
+import { commandMetadata } from '@libs/event-store/make-event';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
@@ -35,10 +37,9 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   async onApplicationBootstrap() {
-    const { js, jsm, subjects } = this.nats;
+    const { subjects } = this.nats;
     this.consumer = new DurableConsumer(
-      js,
-      jsm,
+      this.nats,
       {
         stream: subjects.streams.calls,
         durable: 'campaigns-call-outcomes',
@@ -88,17 +89,15 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
 
   private async completeIfDone(campaignId: string): Promise<void> {
     if ((await this.contacts.countOpen(campaignId)) > 0) return;
-    const state = await this.commands.load(campaignId);
-    if (state.status !== 'running') return;
-    await this.commands.execute({
-      type: 'CompleteCampaign',
-      data: { campaignId, contacts: await this.contacts.count(campaignId) },
-      metadata: {
-        commandId: `complete-${campaignId}-${randomUUID()}`,
-        correlationId: `complete-${campaignId}`,
-        now: new Date().toISOString(),
-        by: 'system',
-      },
-    });
+    try {
+      await this.commands.execute({
+        type: 'CompleteCampaign',
+        data: { campaignId, contacts: await this.contacts.count(campaignId) },
+        metadata: commandMetadata({ commandId: `complete-${campaignId}-${randomUUID()}`, correlationId: `complete-${campaignId}` }, 'system'),
+      });
+    } catch (e) {
+      // Not running (paused, cancelled, already completed by another instance): nothing to complete.
+      if (!(e instanceof DomainError)) throw e;
+    }
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AckPolicy, DeliverPolicy, nanos } from 'nats';
 import { Logger } from 'pino';
 import { CampaignRuntime, ClientRuntime } from '@contracts/dialing/runtime';
-import { decodeJson } from '@libs/event-store/codec';
+import { getJson } from '@libs/nats/kv';
 import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
 import { DialerConfig } from '../config';
@@ -99,10 +99,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       plivo: this.plivo,
       events: this.events,
       campaign: (id) => this.campaigns.get(id),
-      statusNow: async (id) => {
-        const entry = await this.nats.buckets.campaignRuntime.get(id);
-        return entry && entry.operation === 'PUT' ? decodeJson<CampaignRuntime>(entry.value).status : undefined;
-      },
+      statusNow: async (id) => (await getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, id))?.status,
       clientLimit: (clientId) => this.clientLimit(clientId),
       globalLimit: this.config.GLOBAL_MAX_CALLS,
       leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,

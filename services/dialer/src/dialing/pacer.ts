@@ -1,4 +1,5 @@
 import { KV } from 'nats';
+import { isKvConflict } from '@libs/nats/kv';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -27,7 +28,7 @@ export class Pacer {
         if (entry) await this.kv.update(this.key, data, entry.revision);
         else await this.kv.create(this.key, data);
       } catch (e) {
-        if (/wrong last sequence|key exists/i.test(String((e as Error).message))) continue;
+        if (isKvConflict(e)) continue;
         throw e;
       }
       const wait = turn - this.now();

@@ -1,4 +1,5 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
+import { isKvConflict } from '@libs/nats/kv';
 import { AcquireResult, SlotLedger, SlotScope } from './slot-ledger';
 
 /** Holders of one scope: call id -> lease expiry (epoch ms). */
@@ -118,7 +119,7 @@ export class KvSlotLedger implements SlotLedger {
         else await this.kv.create(key, data);
         return;
       } catch (e) {
-        if (!isCasConflict(e)) throw e;
+        if (!isKvConflict(e)) throw e;
       }
     }
     throw new Error(`slot ${key}: too much contention`);
@@ -133,9 +134,4 @@ export class KvSlotLedger implements SlotLedger {
 function parse(entry: KvEntry | null): Holders {
   if (!entry || entry.operation !== 'PUT' || entry.value.length === 0) return {};
   return JSON.parse(decoder.decode(entry.value)) as Holders;
-}
-
-function isCasConflict(e: unknown): boolean {
-  const err = e as { api_error?: { err_code?: number }; message?: string };
-  return err?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(String(err?.message));
 }

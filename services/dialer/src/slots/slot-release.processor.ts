@@ -19,10 +19,9 @@ export class SlotReleaseProcessor implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   async onApplicationBootstrap() {
-    const { js, jsm, subjects } = this.nats;
+    const { subjects } = this.nats;
     this.consumer = new DurableConsumer<CallEnded>(
-      js,
-      jsm,
+      this.nats,
       { stream: subjects.streams.calls, durable: 'dialer-slot-release', filterSubjects: [subjects.callEventsOfKind('ended')], maxAckPending: 500, concurrency: 16 },
       this.log,
     );

@@ -97,7 +97,7 @@ export class CampaignsHttpController {
   /** The call log comes from call-tracking, after the campaign is confirmed to be the caller's. */
   @Get(':id/calls')
   async calls(@Param('id', CampaignId) id: string, @Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
-    await this.services.command('campaigns', CampaignsRpc.getCampaign, { ...ctx, campaignId: id });
+    await this.services.command('campaigns', CampaignsRpc.getCampaign, { ...ctx, campaignId: id, withStats: false });
     return this.services.query('call-tracking', CallTrackingRpc.listCalls, { ...ctx, campaignId: id, page: query.page, limit: query.limit });
   }
 }

@@ -13,6 +13,7 @@ import { Response } from 'express';
 import { KV, StorageType } from 'nats';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { decodeJson } from '@libs/event-store/codec';
+import { isKvConflict } from '@libs/nats/kv';
 import { NatsContext } from '@libs/nats/nats-context';
 import { NATS } from '@libs/nest/tokens';
 import { AuthenticatedRequest } from './request-context';
@@ -57,8 +58,9 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
       if (!entry || entry.operation !== 'PUT') {
         try {
           await this.kv.create(key, encoder.encode(JSON.stringify({ bodyHash, state: 'pending' } satisfies Stored)));
-        } catch {
-          continue; // another request with this key got there first
+        } catch (e) {
+          if (isKvConflict(e)) continue; // another request with this key got there first
+          throw e;
         }
         return this.runOnce(key, bodyHash, res, run);
       }

@@ -32,10 +32,9 @@ export class ScheduledStarts implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap() {
     await this.scheduled.ensureIndexes();
-    const { js, jsm, subjects } = this.nats;
+    const { subjects } = this.nats;
     this.consumer = new DurableConsumer<CampaignEvent>(
-      js,
-      jsm,
+      this.nats,
       { stream: subjects.streams.campaigns, durable: 'scheduler-campaigns', filterSubjects: [subjects.campaignEvents('*')], maxAckPending: 1 },
       this.log,
     );

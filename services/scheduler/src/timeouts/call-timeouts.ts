@@ -27,10 +27,9 @@ export class CallTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap() {
     await this.open.ensureIndexes();
-    const { js, jsm, subjects } = this.nats;
+    const { subjects } = this.nats;
     this.consumer = new DurableConsumer(
-      js,
-      jsm,
+      this.nats,
       {
         stream: subjects.streams.calls,
         durable: 'scheduler-call-timeouts',
