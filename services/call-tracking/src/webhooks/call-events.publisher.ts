@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   CallAnsweredV1,
@@ -10,14 +9,17 @@ import {
 import { EventEnvelope } from '@contracts/envelope';
 import { CallEventKind } from '@contracts/subjects';
 import { encodeEvent } from '@libs/event-store/codec';
+import { isWrongLastSequence } from '@libs/event-store/jetstream-event-store';
 import { NatsContext } from '@libs/nats/nats-context';
 import { NATS } from '@libs/nest/tokens';
 
 type Contract = { type: string; version: number };
 
 /**
- * Publishes call events from webhooks. The message id is `<callId>:<kind>`, so Plivo's retried or
- * duplicated callbacks publish each event once (JetStream drops the duplicate inside the window).
+ * Publishes call events from webhooks, each at most once per call and kind, however often and late Plivo
+ * delivers the callback: every kind has its own subject, published with expected last subject sequence 0
+ * (a later copy is refused, with no time limit), and message id `<callId>:<kind>` (concurrent copies inside
+ * the duplicate window are dropped by JetStream). Resolves to false when the event was already there.
  */
 @Injectable()
 export class TrackingEventsPublisher {
@@ -39,7 +41,7 @@ export class TrackingEventsPublisher {
     return this.publish(call, 'ended', CallEndedV1, { clientId: call.data.clientId, ...data });
   }
 
-  private async publish(call: CallRequested, kind: CallEventKind, contract: Contract, data: object): Promise<void> {
+  private async publish(call: CallRequested, kind: CallEventKind, contract: Contract, data: object): Promise<boolean> {
     const { callId, campaignId, contactId, attempt } = call.data;
     const event: EventEnvelope = {
       id: `${callId}:${kind}`,
@@ -55,7 +57,16 @@ export class TrackingEventsPublisher {
         causationId: call.id,
       },
     };
-    await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, kind), encodeEvent(event), { msgID: event.id });
+    try {
+      const ack = await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, kind), encodeEvent(event), {
+        msgID: event.id,
+        expect: { lastSubjectSequence: 0 },
+      });
+      return !ack.duplicate;
+    } catch (e) {
+      if (isWrongLastSequence(e)) return false;
+      throw e;
+    }
   }
 }
 

@@ -1,13 +1,11 @@
-import { Body, Controller, ForbiddenException, Header, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Header, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { Logger } from 'pino';
-import { CONFIG, LOGGER } from '@libs/nest/tokens';
+import { LOGGER } from '@libs/nest/tokens';
 import { CallDirectory } from '../calls/call-directory';
-import { TrackingConfig } from '../config';
 import { answerXml } from './answer-xml';
 import { TrackingEventsPublisher } from './call-events.publisher';
 import { outcomeOf } from './outcome';
-import { hasValidSignature } from './signature';
+import { PlivoSignatureGuard } from './plivo-signature.guard';
 
 type Params = Record<string, string>;
 
@@ -19,24 +17,18 @@ const num = (v: string | undefined) => (v === undefined || v === '' || Number.is
  * is published.
  */
 @Controller('plivo/:campaignId/:callId')
+@UseGuards(PlivoSignatureGuard)
 export class PlivoWebhooksController {
-  private readonly publicOrigin: string;
-
   constructor(
-    @Inject(CONFIG) private readonly config: TrackingConfig,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly calls: CallDirectory,
     private readonly events: TrackingEventsPublisher,
-  ) {
-    const base = new URL(config.PUBLIC_BASE_URL);
-    this.publicOrigin = `${base.origin}${base.pathname.replace(/\/$/, '')}`;
-  }
+  ) {}
 
   @Post('answer')
   @HttpCode(200)
   @Header('content-type', 'application/xml')
-  async answer(@Req() req: Request, @Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
-    this.verify(req, body);
+  async answer(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
     const [call, campaign] = await Promise.all([this.calls.callRequested(campaignId, callId), this.calls.campaign(campaignId)]);
     if (call) {
       const machine = body.Machine === 'true';
@@ -48,8 +40,7 @@ export class PlivoWebhooksController {
 
   @Post('ring')
   @HttpCode(200)
-  async ring(@Req() req: Request, @Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
-    this.verify(req, body);
+  async ring(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
     const call = await this.calls.callRequested(campaignId, callId);
     if (call) await this.events.ringing(call, { callUuid: body.CallUUID ?? '', ...(body.RequestUUID ? { requestUuid: body.RequestUUID } : {}) });
     return 'OK';
@@ -57,8 +48,7 @@ export class PlivoWebhooksController {
 
   @Post('machine')
   @HttpCode(200)
-  async machine(@Req() req: Request, @Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
-    this.verify(req, body);
+  async machine(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
     const call = await this.calls.callRequested(campaignId, callId);
     if (call && body.Machine === 'true') await this.events.machineDetected(call, { callUuid: body.CallUUID ?? '' });
     return 'OK';
@@ -66,8 +56,7 @@ export class PlivoWebhooksController {
 
   @Post('hangup')
   @HttpCode(200)
-  async hangup(@Req() req: Request, @Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
-    this.verify(req, body);
+  async hangup(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
     const call = await this.calls.callRequested(campaignId, callId);
     if (!call) {
       this.log.warn({ campaignId, callId }, 'hangup callback for an unknown call');
@@ -86,22 +75,5 @@ export class PlivoWebhooksController {
     });
     this.calls.forget(campaignId, callId);
     return 'OK';
-  }
-
-  private verify(req: Request, body: Params): void {
-    const ok = hasValidSignature(
-      {
-        method: req.method,
-        url: `${this.publicOrigin}${req.originalUrl}`,
-        params: body ?? {},
-        signature: req.header('x-plivo-signature-v3'),
-        nonce: req.header('x-plivo-signature-v3-nonce'),
-      },
-      this.config.PLIVO_AUTH_TOKEN,
-    );
-    if (!ok) {
-      this.log.warn({ url: req.originalUrl }, 'webhook with a missing or bad signature refused');
-      throw new ForbiddenException('invalid Plivo signature');
-    }
   }
 }

@@ -1,0 +1,50 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Request } from 'express';
+import { Logger } from 'pino';
+import { CONFIG, LOGGER } from '@libs/nest/tokens';
+import { TrackingConfig } from '../config';
+import { checkSignature } from './signature';
+
+/**
+ * Lets a webhook through only with a valid Plivo V3 signature (X-Plivo-Signature-V3, or -Ma-V3 for the
+ * main account) over the URL Plivo called: PUBLIC_BASE_URL (scheme, host, port and path prefix, as Plivo
+ * saw them) + the path and query this service received. Otherwise 403, before any handler runs.
+ */
+@Injectable()
+export class PlivoSignatureGuard implements CanActivate {
+  private readonly publicBase: string;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: TrackingConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {
+    const base = new URL(config.PUBLIC_BASE_URL);
+    this.publicBase = `${base.origin}${base.pathname.replace(/\/$/, '')}`;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<Request>();
+    const result = checkSignature(
+      {
+        method: req.method,
+        url: `${this.publicBase}${req.originalUrl}`,
+        params: req.method === 'POST' && isPlainObject(req.body) ? req.body : {},
+        signature: req.header('x-plivo-signature-v3'),
+        mainAccountSignature: req.header('x-plivo-signature-ma-v3'),
+        nonce: req.header('x-plivo-signature-v3-nonce'),
+      },
+      { authToken: this.config.PLIVO_AUTH_TOKEN, mainAuthToken: this.config.PLIVO_MAIN_AUTH_TOKEN },
+    );
+    if (result.ok) return true;
+    this.log.warn({ path: req.originalUrl, reason: result.reason }, 'webhook refused: missing or invalid Plivo signature');
+    throw new ForbiddenException(
+      result.reason === 'missing'
+        ? 'missing Plivo signature: X-Plivo-Signature-V3 (or -Ma-V3) and X-Plivo-Signature-V3-Nonce are required'
+        : 'invalid Plivo signature',
+    );
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, string | string[]> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
