@@ -8,9 +8,11 @@ import { NatsContext } from '@libs/nats/nats-context';
 import { CampaignsConfig } from './config';
 import { CampaignCommands } from './campaign/campaign-commands.service';
 import { CampaignsRpcController } from './campaign/campaigns.rpc-controller';
+import { OrderedImports } from './imports/ordered-imports';
 import { ClientStreamProcessor } from './clients/client-stream.processor';
 import { ClientsRpcController } from './clients/clients.rpc-controller';
 import { CampaignStreamProcessor } from './dispatch/campaign-stream.processor';
+import { ContactFeeder } from './dispatch/contact-feeder';
 import { DialQueue } from './dispatch/dial-queue';
 import { RuntimeWriter } from './dispatch/runtime-writer';
 import { CallOutcomeProcessor } from './outcomes/call-outcome.processor';
@@ -52,7 +54,7 @@ export class CampaignsAppModule {
         {
           provide: DialQueue,
           inject: [NATS],
-          useFactory: (nats: NatsContext) => new DialQueue(nats.js, nats.subjects),
+          useFactory: (nats: NatsContext) => new DialQueue(nats.js, nats.jsm, nats.subjects),
         },
         {
           provide: RuntimeWriter,
@@ -60,9 +62,11 @@ export class CampaignsAppModule {
           useFactory: (nats: NatsContext) => new RuntimeWriter(nats.buckets.campaignRuntime, nats.buckets.clientRuntime),
         },
         CampaignCommands,
+        ContactFeeder,
         CampaignStreamProcessor,
         ClientStreamProcessor,
         CallOutcomeProcessor,
+        OrderedImports,
         CampaignsRpcController,
         ClientsRpcController,
         healthResponder('campaigns'),

@@ -21,6 +21,8 @@ import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, NATS, RPC } from '@libs/nest/tokens';
 import { CampaignsConfig } from '../config';
 import { normalizeContacts } from '../contacts/normalize-contacts';
+import { contactBatches } from '../imports/contact-batches';
+import { CAMPAIGNS_PROCESSOR_DURABLE, OrderedImports } from '../imports/ordered-imports';
 import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CampaignData } from './campaign';
@@ -30,7 +32,6 @@ import { CampaignCommands } from './campaign-commands.service';
 import { ownedCampaign } from './campaign.decide';
 import { computeProgress } from './progress';
 
-const CONTACTS_PER_EVENT = 500;
 const ADDABLE = new Set(['draft', 'scheduled', 'running', 'paused']);
 
 /** Campaign commands and queries over NATS request/reply. */
@@ -44,6 +45,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     private readonly campaigns: CampaignsReadModel,
     private readonly contacts: ContactsReadModel,
     private readonly runtime: RuntimeWriter,
+    private readonly imports: OrderedImports,
   ) {}
 
   onApplicationBootstrap() {
@@ -128,22 +130,25 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     ownedCampaign(state, req.campaignId, req.clientId);
     if (!ADDABLE.has(state.status)) throw new DomainError('conflict', `cannot add contacts to a campaign that is ${state.status}`);
     const batch = normalizeContacts(req.campaignId, req.contacts, req.firstRow ?? 1);
-    const known = await this.contacts.existingIds(batch.accepted.map((c) => c.contactId));
-    const fresh = batch.accepted.filter((c) => !known.has(c.contactId));
     const metadata = metadataOf(req);
     const subject = this.nats.subjects.campaignContacts(req.campaignId);
-    for (let i = 0; i * CONTACTS_PER_EVENT < fresh.length; i++) {
-      const contacts = fresh.slice(i * CONTACTS_PER_EVENT, (i + 1) * CONTACTS_PER_EVENT);
-      const event = makeEvent(
-        ContactsAddedV1,
-        { campaignId: req.campaignId, batchId: `${metadata.commandId}:${i}`, contacts },
-        metadata,
-        { aggregateId: req.campaignId, campaignId: req.campaignId, clientId: req.clientId },
-        i,
-      );
-      await this.nats.js.publish(subject, encodeEvent(event), { msgID: event.id });
-    }
-    return { accepted: fresh.length, rejected: batch.rejected, duplicates: batch.duplicates + known.size };
+    const target = { stream: this.nats.subjects.streams.campaigns, durable: CAMPAIGNS_PROCESSOR_DURABLE, subject };
+    // Runs after the previous chunks of this campaign are projected, so `known` sees them too.
+    return this.imports.run(target, async () => {
+      const known = await this.contacts.existingIds(batch.accepted.map((c) => c.contactId));
+      const fresh = batch.accepted.filter((c) => !known.has(c.contactId));
+      for (const [i, contacts] of contactBatches(fresh).entries()) {
+        const event = makeEvent(
+          ContactsAddedV1,
+          { campaignId: req.campaignId, batchId: `${metadata.commandId}:${i}`, contacts },
+          metadata,
+          { aggregateId: req.campaignId, campaignId: req.campaignId, clientId: req.clientId },
+          i,
+        );
+        await this.nats.js.publish(subject, encodeEvent(event), { msgID: event.id });
+      }
+      return { accepted: fresh.length, rejected: batch.rejected, duplicates: batch.duplicates + known.size };
+    });
   }
 
   private async owned(req: CampaignRequest): Promise<CampaignDoc> {
