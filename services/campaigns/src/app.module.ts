@@ -12,7 +12,6 @@ import { OrderedImports } from './imports/ordered-imports';
 import { ClientStreamProcessor } from './clients/client-stream.processor';
 import { ClientsRpcController } from './clients/clients.rpc-controller';
 import { CampaignStreamProcessor } from './dispatch/campaign-stream.processor';
-import { ContactFeeder } from './dispatch/contact-feeder';
 import { DialQueue } from './dispatch/dial-queue';
 import { RuntimeWriter } from './dispatch/runtime-writer';
 import { CallOutcomeProcessor } from './outcomes/call-outcome.processor';
@@ -54,7 +53,7 @@ export class CampaignsAppModule {
         {
           provide: DialQueue,
           inject: [NATS],
-          useFactory: (nats: NatsContext) => new DialQueue(nats.js, nats.jsm, nats.subjects),
+          useFactory: (nats: NatsContext) => new DialQueue(nats.js, nats.subjects),
         },
         {
           provide: RuntimeWriter,
@@ -62,7 +61,6 @@ export class CampaignsAppModule {
           useFactory: (nats: NatsContext) => new RuntimeWriter(nats.buckets.campaignRuntime, nats.buckets.clientRuntime),
         },
         CampaignCommands,
-        ContactFeeder,
         CampaignStreamProcessor,
         ClientStreamProcessor,
         CallOutcomeProcessor,
