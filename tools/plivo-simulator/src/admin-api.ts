@@ -19,6 +19,9 @@ export async function handleAdminApi(
       sendJson(res, 200, core.store.list({ answerUrlContains }));
       return true;
     }
+    case 'GET /__sim/api-errors':
+      sendJson(res, 200, core.store.apiErrors());
+      return true;
     case 'GET /__sim/stats':
       sendJson(res, 200, core.store.stats());
       return true;

@@ -2,7 +2,7 @@
 // /v1/Account/{authId}/Call/{uuid}/ (uuid = CallUUID or request_uuid).
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCallRequest } from './call-request';
+import { parseCallRequest, stringifyBody } from './call-request';
 import { basicAuth, readBody, sendEmpty, sendJson } from './http-util';
 import { plivoTime, SimulatedCall } from './simulated-call';
 import { SimulatorCore } from './simulator-core';
@@ -56,7 +56,13 @@ export async function handleCallApi(req: IncomingMessage, res: ServerResponse, p
 }
 
 async function createCall(req: IncomingMessage, res: ServerResponse, core: SimulatorCore): Promise<void> {
-  const parsed = parseCallRequest(await readBody(req));
+  const body = await readBody(req);
+  const refusal = core.refuseCallRequest(stringifyBody(body));
+  if (refusal) {
+    sendJson(res, refusal.status, refusal.body);
+    return;
+  }
+  const parsed = parseCallRequest(body);
   if (!parsed.ok) {
     apiError(res, 400, parsed.error);
     return;

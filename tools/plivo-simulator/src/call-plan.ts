@@ -1,5 +1,5 @@
 // Decides, up front and without side effects, when each step of a call happens.
-import { MsRange, Outcome, TunableConfig } from './types';
+import { MachineDetectionMode, MsRange, Outcome, TunableConfig } from './types';
 
 export type MachineDetection = 'true' | 'hangup' | undefined;
 
@@ -35,16 +35,24 @@ export function sampleRange(range: MsRange, random: () => number = Math.random):
   return range.min + (range.max - range.min) * random();
 }
 
+/** Where a call's machine-detection result goes, given the simulator's mode (see MachineDetectionMode). */
+export function machineReport(mode: MachineDetectionMode, request: CallTimingRequest): 'off' | 'sync' | 'async' {
+  if (request.machineDetection === undefined) return 'off';
+  if (mode === 'sync' || mode === 'async') return mode;
+  return request.machineDetectionUrl ? 'async' : 'sync';
+}
+
 export function planCall(
   outcome: Outcome,
   request: CallTimingRequest,
-  config: Pick<TunableConfig, 'ringMs' | 'talkMs' | 'timeScale'>,
+  config: Pick<TunableConfig, 'ringMs' | 'talkMs' | 'timeScale'> & { machineDetection?: MachineDetectionMode },
   random: () => number = Math.random,
 ): CallPlan {
   const scale = (ms: number) => Math.max(0, Math.round(ms * config.timeScale));
   const answered = outcome === 'answer' || outcome === 'voicemail';
-  const detecting = request.machineDetection !== undefined;
-  const detectsAsync = detecting && Boolean(request.machineDetectionUrl);
+  const report = machineReport(config.machineDetection ?? 'auto', request);
+  const detecting = report !== 'off';
+  const detectsAsync = report === 'async';
   const machine = outcome === 'voicemail' && detecting;
 
   const ringAfter = sampleRange(config.ringMs, random);
@@ -57,7 +65,7 @@ export function planCall(
   if (request.timeLimitS !== undefined) talk = Math.min(talk, request.timeLimitS * 1000);
 
   let machineAfter: number | null = null;
-  if (machine && detectsAsync) {
+  if (machine && detectsAsync && request.machineDetectionUrl) {
     machineAfter = Math.min(talk / 2, request.machineDetectionTimeMs ?? DEFAULT_MACHINE_DETECTION_TIME_MS);
   }
   const machineHangup = machine && request.machineDetection === 'hangup';

@@ -1,6 +1,6 @@
 // The ground truth tests judge by: every call, its timeline and its webhooks,
 // plus the live-call counters.
-import { CallRecord, OUTCOMES, Outcome, SimStats } from './types';
+import { ApiErrorRecord, CallRecord, OUTCOMES, Outcome, SimStats } from './types';
 
 export interface CallFilter {
   answerUrlContains?: string;
@@ -9,6 +9,7 @@ export interface CallFilter {
 export class CallStore {
   private readonly calls = new Map<string, CallRecord>();
   private readonly callUuidByRequestUuid = new Map<string, string>();
+  private readonly refused: ApiErrorRecord[] = [];
   private live = 0;
   private maxLive = 0;
 
@@ -19,6 +20,14 @@ export class CallStore {
       this.live += 1;
       this.maxLive = Math.max(this.maxLive, this.live);
     }
+  }
+
+  addApiError(record: ApiErrorRecord): void {
+    this.refused.push(record);
+  }
+
+  apiErrors(): ApiErrorRecord[] {
+    return [...this.refused];
   }
 
   /** Ends the live interval once; later calls are ignored. */
@@ -42,12 +51,13 @@ export class CallStore {
   stats(): SimStats {
     const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
     for (const call of this.calls.values()) byOutcome[call.outcome] += 1;
-    return { total: this.calls.size, live: this.live, maxLive: this.maxLive, byOutcome };
+    return { total: this.calls.size, live: this.live, maxLive: this.maxLive, byOutcome, apiErrors: this.refused.length };
   }
 
   clear(): void {
     this.calls.clear();
     this.callUuidByRequestUuid.clear();
+    this.refused.length = 0;
     this.live = 0;
     this.maxLive = 0;
   }

@@ -1,9 +1,9 @@
 // A small typed client for tests that drive a running simulator.
-import { CallRecord, ConfigPatch, SimConfig, SimStats } from './types';
+import { ApiErrorRecord, CallRecord, ConfigPatch, SimConfig, SimStats } from './types';
 
 export { maxConcurrent } from './max-concurrent';
 export type { Interval } from './max-concurrent';
-export type { CallRecord, ConfigPatch, Outcome, SimStats, WebhookDelivery } from './types';
+export type { ApiErrorRecord, CallChaos, CallRecord, ConfigPatch, Outcome, SimStats, WebhookDelivery } from './types';
 
 export interface CallsFilter {
   answerUrlContains?: string;
@@ -19,6 +19,11 @@ export class SimulatorClient {
   calls(filter: CallsFilter = {}): Promise<CallRecord[]> {
     const query = filter.answerUrlContains ? `?answerUrlContains=${encodeURIComponent(filter.answerUrlContains)}` : '';
     return this.request('GET', `/__sim/calls${query}`);
+  }
+
+  /** Call API requests refused on purpose (apiErrorRate); no call was placed for them. */
+  apiErrors(): Promise<ApiErrorRecord[]> {
+    return this.request('GET', '/__sim/api-errors');
   }
 
   stats(): Promise<SimStats> {

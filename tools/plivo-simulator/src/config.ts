@@ -1,6 +1,6 @@
 // Simulator settings: read from the environment at start, patched at run time.
 // Every parse error names the variable (or field) at fault.
-import { ConfigPatch, MsRange, OUTCOMES, Outcome, SimConfig, TunableConfig } from './types';
+import { ConfigPatch, MACHINE_DETECTION_MODES, MachineDetectionMode, MsRange, OUTCOMES, Outcome, SimConfig, TunableConfig } from './types';
 
 export class ConfigError extends Error {
   constructor(readonly field: string, problem: string) {
@@ -22,6 +22,13 @@ export const DEFAULT_CONFIG: SimConfig = {
   outcomeByNumber: {},
   webhookTimeoutMs: 5000,
   logLevel: 'info',
+  duplicateRate: 0,
+  reorderRate: 0,
+  dropHangupRate: 0,
+  webhookDelayMs: { min: 0, max: 0 },
+  apiErrorRate: 0,
+  apiErrorStatuses: [429, 500, 503],
+  machineDetection: 'auto',
 };
 
 function isOutcome(value: unknown): value is Outcome {
@@ -97,6 +104,33 @@ export function parseOutcomeByNumber(field: string, value: unknown): Record<stri
   return out;
 }
 
+/** A probability: 0 (never) to 1 (always). */
+export function parseRate(field: string, value: unknown): number {
+  const rate = finiteNumber(field, value, 0);
+  if (rate > 1) throw new ConfigError(field, `must be between 0 and 1, got ${rate}`);
+  return rate;
+}
+
+/** "429,500,503" or [429, 500] -> statuses a refused Call API request may get (429 or 5xx). */
+export function parseApiErrorStatuses(field: string, value: unknown): number[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+  if (!Array.isArray(items) || items.length === 0) throw new ConfigError(field, 'expected statuses like "429,500,503"');
+  return items.map((item) => {
+    const status = finiteNumber(field, item, 0);
+    if (status !== 429 && !(Number.isInteger(status) && status >= 500 && status <= 599)) {
+      throw new ConfigError(field, `${status} is not 429 or a 5xx status`);
+    }
+    return status;
+  });
+}
+
+function parseMachineDetection(field: string, value: unknown): MachineDetectionMode {
+  if (typeof value !== 'string' || !(MACHINE_DETECTION_MODES as readonly string[]).includes(value)) {
+    throw new ConfigError(field, `expected one of ${MACHINE_DETECTION_MODES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as MachineDetectionMode;
+}
+
 function parseLogLevel(field: string, value: unknown): string {
   if (typeof value !== 'string' || !LOG_LEVELS.includes(value)) {
     throw new ConfigError(field, `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
@@ -133,6 +167,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SimConfig {
     outcomeByNumber: read('SIM_OUTCOME_BY_NUMBER', d.outcomeByNumber, parseOutcomeByNumber),
     webhookTimeoutMs: read('SIM_WEBHOOK_TIMEOUT_MS', d.webhookTimeoutMs, (f, raw) => finiteNumber(f, raw, 1)),
     logLevel: read('LOG_LEVEL', d.logLevel, parseLogLevel),
+    duplicateRate: read('SIM_DUPLICATE_RATE', d.duplicateRate, parseRate),
+    reorderRate: read('SIM_REORDER_RATE', d.reorderRate, parseRate),
+    dropHangupRate: read('SIM_DROP_HANGUP_RATE', d.dropHangupRate, parseRate),
+    webhookDelayMs: read('SIM_WEBHOOK_DELAY_MS', d.webhookDelayMs, parseRange),
+    apiErrorRate: read('SIM_API_ERROR_RATE', d.apiErrorRate, parseRate),
+    apiErrorStatuses: read('SIM_API_ERROR_STATUSES', d.apiErrorStatuses, parseApiErrorStatuses),
+    machineDetection: read('SIM_MACHINE_DETECTION', d.machineDetection, parseMachineDetection),
   };
 }
 
@@ -144,6 +185,13 @@ const PATCHERS: { [K in keyof TunableConfig]: (field: string, value: unknown) =>
   outcomeByNumber: parseOutcomeByNumber,
   webhookTimeoutMs: (f, v) => finiteNumber(f, v, 1),
   logLevel: parseLogLevel,
+  duplicateRate: parseRate,
+  reorderRate: parseRate,
+  dropHangupRate: parseRate,
+  webhookDelayMs: parseRange,
+  apiErrorRate: parseRate,
+  apiErrorStatuses: parseApiErrorStatuses,
+  machineDetection: parseMachineDetection,
 };
 
 /** Applies a partial run-time change; all-or-nothing, throws ConfigError naming the bad field. */

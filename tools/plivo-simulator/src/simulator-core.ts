@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import { planCall } from './call-plan';
 import { ParsedCallRequest } from './call-request';
 import { CallStore } from './call-store';
+import { injectedApiError, planChaos } from './chaos';
 import { applyConfigPatch } from './config';
 import { chooseOutcome } from './outcome-picker';
 import { SimulatedCall } from './simulated-call';
-import { CallRecord, SimConfig } from './types';
+import { ApiErrorRecord, CallRecord, SimConfig } from './types';
 import { DeliveryPolicy, WebhookSender } from './webhook-sender';
 
 export interface SimulatorCoreOptions {
@@ -71,6 +72,7 @@ export class SimulatorCore {
       answerXml: null,
       answerLatencyMs: null,
       webhooks: [],
+      chaos: planChaos(config, parsed.timing, this.random),
     };
     this.store.add(record);
     const call = new SimulatedCall(record, parsed.call, plan, {
@@ -78,12 +80,23 @@ export class SimulatorCore {
       sender: this.sender,
       logger: this.options.logger,
       now: this.now,
+      random: this.random,
       onFinished: (finished) => this.active.delete(finished),
     });
     this.active.add(call);
     call.start();
-    this.options.logger.debug({ callUuid: record.callUuid, outcome, to: parsed.call.to, plan }, 'call placed');
+    this.options.logger.debug({ callUuid: record.callUuid, outcome, to: parsed.call.to, plan, chaos: record.chaos }, 'call placed');
     return record;
+  }
+
+  /** The apiErrorRate knob: a refusal to answer instead of placing the call (recorded), or null. */
+  refuseCallRequest(request: Record<string, string>): ApiErrorRecord | null {
+    const refusal = injectedApiError(this.currentConfig, request, this.now(), this.random);
+    if (refusal) {
+      this.store.addApiError(refusal);
+      this.options.logger.info({ status: refusal.status, to: request.to }, 'chaos: Call API request refused');
+    }
+    return refusal;
   }
 
   findLive(uuid: string): SimulatedCall | undefined {

@@ -20,6 +20,42 @@ export interface WebhookDelivery {
   latencyMs: number;
   /** First 4 KB of the response body. */
   responseBody: string;
+  /** Set when chaos made this delivery: an extra copy, or one held back until after the hangup. */
+  chaos?: 'duplicate' | 'late';
+  /** Extra delay (slow webhooks) before this delivery left, in ms. */
+  delayedMs?: number;
+}
+
+export const MACHINE_DETECTION_MODES = ['auto', 'sync', 'async'] as const;
+/**
+ * How a machine-detection result is reported. auto: as Plivo does, to machine_detection_url when the
+ * request has one (async), otherwise as `Machine` on the answer callback (sync). sync: always on the
+ * answer callback. async: only to machine_detection_url (a request without one gets no result).
+ */
+export type MachineDetectionMode = (typeof MACHINE_DETECTION_MODES)[number];
+
+/** The chaos applied to one call, fixed when the call is placed. */
+export interface CallChaos {
+  /** The ring callback (and, for answered calls, a repeated answer callback) is delivered after the hangup. */
+  reordered: boolean;
+  /** The hangup callback is never sent (the call still ends; liveTo is when it ended). */
+  hangupDropped: boolean;
+  /** Chance that each of this call's webhooks is delivered twice (the copies go out concurrently). */
+  duplicateRate: number;
+  /** Extra delay before each webhook of this call, in real ms (time scale applied). */
+  webhookDelayMs: MsRange;
+  /** How this call's machine-detection result is reported: `off` when the request asked for no detection. */
+  machineDetection: 'off' | 'sync' | 'async';
+}
+
+/** A Call API request the simulator refused on purpose (apiErrorRate). No call was placed. */
+export interface ApiErrorRecord {
+  at: number;
+  status: number;
+  /** The response body, Plivo's error shape. */
+  body: { api_id: string; error: string };
+  /** The request parameters as received. */
+  request: Record<string, string>;
 }
 
 export interface HangupSummary {
@@ -47,6 +83,7 @@ export interface CallRecord {
   answerXml: string | null;
   answerLatencyMs: number | null;
   webhooks: WebhookDelivery[];
+  chaos: CallChaos;
 }
 
 export interface SimStats {
@@ -54,6 +91,8 @@ export interface SimStats {
   live: number;
   maxLive: number;
   byOutcome: Record<Outcome, number>;
+  /** Call API requests refused on purpose (apiErrorRate). */
+  apiErrors: number;
 }
 
 export interface MsRange {
@@ -70,6 +109,20 @@ export interface TunableConfig {
   outcomeByNumber: Record<string, Outcome>;
   webhookTimeoutMs: number;
   logLevel: string;
+  // ---- chaos knobs (0 = off) ----
+  /** Chance (0-1) that a webhook is delivered twice. */
+  duplicateRate: number;
+  /** Chance (0-1) that a call's ring callback (and a repeated answer) arrives after its hangup. */
+  reorderRate: number;
+  /** Chance (0-1) that a call's hangup callback is never sent. */
+  dropHangupRate: number;
+  /** Extra delay before every webhook (slow webhooks), scaled by timeScale. */
+  webhookDelayMs: MsRange;
+  /** Chance (0-1) that a Call API POST is refused with one of apiErrorStatuses (no call placed). */
+  apiErrorRate: number;
+  /** Statuses for refused requests, picked uniformly: 429 and/or 5xx. */
+  apiErrorStatuses: number[];
+  machineDetection: MachineDetectionMode;
 }
 
 export interface SimConfig extends TunableConfig {
@@ -90,4 +143,11 @@ export type ConfigPatch = Partial<{
   outcomeByNumber: Record<string, Outcome>;
   webhookTimeoutMs: number;
   logLevel: string;
+  duplicateRate: number;
+  reorderRate: number;
+  dropHangupRate: number;
+  webhookDelayMs: MsRange | string | number;
+  apiErrorRate: number;
+  apiErrorStatuses: number[] | string;
+  machineDetection: MachineDetectionMode;
 }>;

@@ -1,5 +1,6 @@
-// Delivers signed webhooks. Every delivery goes through `send`, the one place
-// where future chaos knobs (duplicate, reorder, drop) plug in as a DeliveryPolicy.
+// Delivers signed webhooks. Every delivery goes through `send` and its DeliveryPolicy
+// (a hook for tests; the configurable chaos knobs live in simulated-call.ts and chaos.ts,
+// since reordering and dropping need to know the call's other webhooks).
 import type { Logger } from 'pino';
 import { signatureHeaders } from './signature';
 import { HttpMethod, WebhookDelivery, WebhookKind } from './types';
