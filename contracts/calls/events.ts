@@ -15,6 +15,15 @@ export const NOT_DIALLED_CAMPAIGN_NOT_RUNNING = 'campaign_not_running';
 
 export const RETRYABLE_OUTCOMES: readonly CallOutcome[] = ['busy', 'no-answer', 'failed', 'timeout'];
 
+/** Bot warm-up before the call (only when one is configured): tries made and time spent. */
+const warmupFields = {
+  warmupAttempts: Type.Optional(Type.Integer({ minimum: 0, description: 'bot warm-up tries made before the Call API request' })),
+  warmupDurationMs: Type.Optional(Type.Number({ minimum: 0, description: 'time spent warming the bot up, in ms' })),
+};
+
+/** failureReason of a CallEnded (outcome `failed`, retryable) when the bot could not be warmed up: no call was placed. */
+export const BOT_WARMUP_FAILED = 'bot_warmup_failed';
+
 const callIds = {
   callId: Type.String({ description: 'our id of one dial attempt: <contactId>-a<attempt>' }),
   campaignId: Type.String(),
@@ -44,7 +53,7 @@ export const CallInitiatedV1 = defineEvent({
   version: 1,
   subject: 'call.<campaignId>.<callId>.initiated',
   description: 'Plivo accepted the Call API request.',
-  data: Type.Object({ ...callIds, requestUuid: Type.String(), initiatedAt: IsoTime }),
+  data: Type.Object({ ...callIds, requestUuid: Type.String(), initiatedAt: IsoTime, ...warmupFields }),
 });
 
 export const CallRingingV1 = defineEvent({
@@ -95,6 +104,7 @@ export const CallEndedV1 = defineEvent({
     hangupCauseCode: Type.Optional(Type.String()),
     machineDetected: Type.Optional(Type.Boolean()),
     failureReason: Type.Optional(Type.String()),
+    ...warmupFields,
   }),
 });
 

@@ -15,6 +15,8 @@ export const dialerConfigShape = {
   BOT_WARMUP_URL: z.string().url().optional(),
   BOT_WARMUP_TIMEOUT: z.coerce.number().int().positive().default(60_000),
   BOT_WARMUP_RETRIES: z.coerce.number().int().min(1).default(3),
+  /** Wait before the second warm-up try, doubled before each further one (at most 30 s). */
+  BOT_WARMUP_BACKOFF_MS: z.coerce.number().int().min(0).default(1_000),
   /** Messages each dialer instance works on at once per running campaign. */
   DIALER_LANES_PER_CAMPAIGN: z.coerce.number().int().min(1).max(64).default(4),
 };

@@ -37,6 +37,8 @@ export interface CallDoc {
   hangupCauseCode?: string;
   machineDetected?: boolean;
   failureReason?: string;
+  warmupAttempts?: number;
+  warmupDurationMs?: number;
 }
 
 /**
@@ -83,8 +85,10 @@ function fieldsOf(event: CallEvent): Partial<CallDoc> {
       const { clientId, from, to, requestedAt } = event.data;
       return { clientId, from, to, requestedAt };
     }
-    case 'CallInitiated':
-      return { requestUuid: event.data.requestUuid, initiatedAt: event.data.initiatedAt };
+    case 'CallInitiated': {
+      const { requestUuid, initiatedAt, warmupAttempts, warmupDurationMs } = event.data;
+      return { requestUuid, initiatedAt, warmupAttempts, warmupDurationMs };
+    }
     case 'CallRinging':
       return { callUuid: event.data.callUuid, ringingAt: event.data.ringingAt };
     case 'CallAnswered':

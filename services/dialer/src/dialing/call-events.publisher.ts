@@ -6,6 +6,12 @@ import { Subjects } from '@contracts/subjects';
 import { DialJob } from '@contracts/dialing/dial-job';
 import { encodeEvent } from '@libs/event-store/codec';
 import { isWrongLastSequence } from '@libs/event-store/jetstream-event-store';
+import { WarmupResult } from '../warmup/warmup-policy';
+
+/** The warm-up figures a call event carries, when a warm-up took place. */
+function warmupFields(warmup: WarmupResult | undefined) {
+  return warmup ? { warmupAttempts: warmup.attempts, warmupDurationMs: warmup.durationMs } : {};
+}
 
 function envelope<T extends string, D>(contract: { type: T; version: number }, job: DialJob, data: D): EventEnvelope<T, D> {
   return {
@@ -53,7 +59,7 @@ export class CallEventsPublisher {
     }
   }
 
-  async initiated(job: DialJob, callId: string, requestUuid: string): Promise<void> {
+  async initiated(job: DialJob, callId: string, requestUuid: string, warmup?: WarmupResult): Promise<void> {
     const event = envelope(CallInitiatedV1, job, {
       callId,
       campaignId: job.campaignId,
@@ -61,12 +67,19 @@ export class CallEventsPublisher {
       attempt: job.attempt,
       requestUuid,
       initiatedAt: new Date().toISOString(),
+      ...warmupFields(warmup),
     });
     await this.js.publish(this.subjects.callEvent(job.campaignId, callId, 'initiated'), encodeEvent(event), { msgID: event.id });
   }
 
   /** The attempt failed before Plivo took it; published under the same id call-tracking uses, so only one end counts. */
-  async failed(job: DialJob, callId: string, failureReason: string, outcome: 'failed' | 'cancelled' = 'failed'): Promise<void> {
+  async failed(
+    job: DialJob,
+    callId: string,
+    failureReason: string,
+    outcome: 'failed' | 'cancelled' = 'failed',
+    warmup?: WarmupResult,
+  ): Promise<void> {
     const event: CallEnded = {
       ...envelope(CallEndedV1, job, {
         callId,
@@ -77,6 +90,7 @@ export class CallEventsPublisher {
         outcome,
         endedAt: new Date().toISOString(),
         failureReason,
+        ...warmupFields(warmup),
       }),
       id: `${callId}:ended`,
     };

@@ -1,20 +1,16 @@
 import { Consumer, JsMsg } from 'nats';
 import { Logger } from 'pino';
-import { NOT_DIALLED_CAMPAIGN_NOT_RUNNING } from '@contracts/calls/events';
 import { callIdOf, DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
-import { maskPhone } from '@libs/logging/logger';
-import { PlivoApiError, PlivoCallsClient } from '../plivo/plivo-calls.client';
 import { SlotLedger, SlotScope, scopeKeys } from '../slots/slot-ledger';
 import { CallEventsPublisher } from './call-events.publisher';
-import { Pacer } from './pacer';
-import { pickFromNumber, webhookUrls } from './webhook-urls';
+import { CallPlacer } from './call-placer';
+import { pickFromNumber } from './webhook-urls';
 
 export interface CampaignDialerDeps {
   consumer: Consumer;
   ledger: SlotLedger;
-  pacer: Pacer;
-  plivo: PlivoCallsClient;
+  placer: CallPlacer;
   events: CallEventsPublisher;
   campaign: (campaignId: string) => CampaignRuntime | undefined;
   /** The campaign's status read from the bucket now, not from the watched mirror. */
@@ -22,17 +18,14 @@ export interface CampaignDialerDeps {
   clientLimit: (clientId: string) => number;
   globalLimit: number;
   leaseMs: number;
-  publicBaseUrl: string;
   lanes: number;
   log: Logger;
 }
 
-const PLIVO_RETRY_DELAYS_MS = [500, 1_000, 2_000, 5_000];
-
 /**
  * Dials one running campaign from its work queue. Each lane holds at most one job: it waits for a
  * slot in all three scopes (woken by any slot change, never sleeping on a timer), claims the attempt,
- * acknowledges the job, paces, and sends the Call API request. Slots are given back when the call ends.
+ * acknowledges the job and hands it to the CallPlacer. Slots are given back when the call ends.
  */
 export class CampaignDialer {
   private running = false;
@@ -98,7 +91,7 @@ export class CampaignDialer {
           return;
         }
         msg.ack();
-        await this.request(job, callId, from, campaign);
+        await this.deps.placer.place({ job, callId, from, campaign, scopeKeys: scopes.map((s) => s.key) });
         return;
       }
       msg.working();
@@ -112,45 +105,5 @@ export class CampaignDialer {
       { key: scopeKeys.client(clientId), limit: this.deps.clientLimit(clientId) },
       { key: scopeKeys.global, limit: this.deps.globalLimit },
     ];
-  }
-
-  private async request(job: DialJob, callId: string, from: string, campaign: CampaignRuntime): Promise<void> {
-    const urls = webhookUrls(this.deps.publicBaseUrl, job.campaignId, callId);
-    const { settings } = campaign;
-    const machineDetection = settings.machineDetection && settings.machineDetection !== 'false' ? settings.machineDetection : undefined;
-    for (let attempt = 0; ; attempt++) {
-      await this.deps.pacer.take();
-      // Fence, read from the bucket right before the request leaves: a pause or cancel acknowledged
-      // since the claim wins, and the claimed attempt is handed back without a call.
-      if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
-        await this.deps.events.failed(job, callId, NOT_DIALLED_CAMPAIGN_NOT_RUNNING, 'cancelled');
-        return;
-      }
-      try {
-        const { requestUuid } = await this.deps.plivo.createCall({
-          from,
-          to: job.phoneNumber,
-          answer_url: urls.answer,
-          answer_method: 'POST',
-          ring_url: urls.ring,
-          hangup_url: urls.hangup,
-          ...(machineDetection ? { machine_detection: machineDetection, machine_detection_url: urls.machine } : {}),
-          ...(settings.ringTimeoutSeconds ? { ring_timeout: settings.ringTimeoutSeconds } : {}),
-          ...(settings.timeLimitSeconds ? { time_limit: settings.timeLimitSeconds } : {}),
-        });
-        await this.deps.events.initiated(job, callId, requestUuid);
-        return;
-      } catch (e) {
-        // Only an answer from Plivo proves the call was not placed; a network error may hide a placed call.
-        const retry = e instanceof PlivoApiError && e.retryable && attempt < PLIVO_RETRY_DELAYS_MS.length;
-        if (retry) {
-          await new Promise((r) => setTimeout(r, PLIVO_RETRY_DELAYS_MS[attempt]));
-          continue;
-        }
-        this.deps.log.warn({ err: e, callId, to: maskPhone(job.phoneNumber) }, 'call request failed');
-        await this.deps.events.failed(job, callId, e instanceof PlivoApiError ? `plivo_${e.status}` : 'plivo_unreachable');
-        return;
-      }
-    }
   }
 }

@@ -9,7 +9,9 @@ import { DialerConfig } from '../config';
 import { PlivoCallsClient } from '../plivo/plivo-calls.client';
 import { KvMirror } from '../runtime/runtime-view';
 import { KvSlotLedger } from '../slots/kv-slot-ledger';
+import { BotWarmup, HttpBotWarmup, noWarmup } from '../warmup/bot-warmup';
 import { CallEventsPublisher } from './call-events.publisher';
+import { CallPlacer } from './call-placer';
 import { CampaignDialer } from './campaign-dialer';
 import { Pacer } from './pacer';
 
@@ -25,6 +27,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   private readonly plivo: PlivoCallsClient;
   private readonly pacer: Pacer;
   private readonly events: CallEventsPublisher;
+  private readonly placer: CallPlacer;
   private stopping = false;
 
   constructor(
@@ -38,6 +41,20 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     this.plivo = new PlivoCallsClient(config.PLIVO_API_URL, config.PLIVO_AUTH_ID, config.PLIVO_AUTH_TOKEN);
     this.pacer = new Pacer(nats.buckets.slots, 'pacer', config.PLIVO_MAX_CPS);
     this.events = new CallEventsPublisher(nats.js, nats.subjects);
+    this.placer = new CallPlacer({
+      warmup: botWarmup(config),
+      pacer: this.pacer,
+      plivo: this.plivo,
+      events: this.events,
+      ledger,
+      statusNow: (id) => this.statusNow(id),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      log,
+    });
+  }
+
+  private async statusNow(campaignId: string): Promise<string | undefined> {
+    return (await getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, campaignId))?.status;
   }
 
   async onApplicationBootstrap() {
@@ -95,17 +112,25 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     return new CampaignDialer(campaignId, {
       consumer: await js.consumers.get(subjects.streams.dial, durable),
       ledger: this.ledger,
-      pacer: this.pacer,
-      plivo: this.plivo,
+      placer: this.placer,
       events: this.events,
       campaign: (id) => this.campaigns.get(id),
-      statusNow: async (id) => (await getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, id))?.status,
+      statusNow: (id) => this.statusNow(id),
       clientLimit: (clientId) => this.clientLimit(clientId),
       globalLimit: this.config.GLOBAL_MAX_CALLS,
       leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,
-      publicBaseUrl: this.config.PUBLIC_BASE_URL,
       lanes: this.config.DIALER_LANES_PER_CAMPAIGN,
       log: this.log,
     });
   }
+}
+
+function botWarmup(config: DialerConfig): BotWarmup {
+  if (!config.BOT_WARMUP_URL) return noWarmup;
+  return new HttpBotWarmup(config.BOT_WARMUP_URL, {
+    tries: config.BOT_WARMUP_RETRIES,
+    timeoutMs: config.BOT_WARMUP_TIMEOUT,
+    backoffMs: config.BOT_WARMUP_BACKOFF_MS,
+    maxBackoffMs: 30_000,
+  });
 }

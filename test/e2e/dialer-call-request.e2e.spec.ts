@@ -1,0 +1,150 @@
+import { ApiClient, phoneNumbers } from '@libs/testing/api-client';
+import { freePort } from '@libs/testing/free-port';
+import { Stack } from '@libs/testing/stack';
+import { newClient, startTestStack } from '@libs/testing/test-stack';
+import { waitFor } from '@libs/testing/wait-for';
+import { SimulatorClient } from '../../tools/plivo-simulator/src/client';
+import { ProxyAction, RunningServer, startPlivoFaultProxy, startWarmupServer, WarmupAnswer } from './dialer-test-servers';
+
+const WARMUP = { tries: 3, timeoutMs: 300, backoffMs: 50 };
+
+interface CallLogEntry {
+  callId: string;
+  status: string;
+  to: string;
+  from: string;
+  failureReason?: string;
+  warmupAttempts?: number;
+  warmupDurationMs?: number;
+}
+
+/**
+ * The dialer's way from a claimed attempt to a Plivo call, every service as its own process: bot
+ * warm-up before each call (a warm-up server that fails or hangs on purpose), Plivo API errors (a proxy
+ * in front of the simulator that answers 429, 503 or 400 on purpose) and caller-id rotation. The
+ * simulator's record is the ground truth of which calls were placed.
+ */
+describe('dialer: from claimed attempt to Plivo call', () => {
+  let stack: Stack;
+  let api: ApiClient;
+  let simulator: SimulatorClient;
+  let warmup: Awaited<ReturnType<typeof startWarmupServer>>;
+  let proxy: Awaited<ReturnType<typeof startPlivoFaultProxy>>;
+  const warmupByCampaign = new Map<string, (n: number) => WarmupAnswer>();
+  const plivoByNumber = new Map<string, (n: number) => ProxyAction>();
+  const servers: RunningServer[] = [];
+
+  beforeAll(async () => {
+    warmup = await startWarmupServer((campaignId, n) => warmupByCampaign.get(campaignId)?.(n) ?? 'ok');
+    const simulatorPort = await freePort();
+    proxy = await startPlivoFaultProxy(
+      () => `http://127.0.0.1:${simulatorPort}`,
+      (to, n) => plivoByNumber.get(to)?.(n) ?? { kind: 'forward' },
+    );
+    servers.push(warmup, proxy);
+    stack = await startTestStack({
+      simulatorPort,
+      env: {
+        PLIVO_API_URL: proxy.url,
+        BOT_WARMUP_URL: warmup.url,
+        BOT_WARMUP_RETRIES: String(WARMUP.tries),
+        BOT_WARMUP_TIMEOUT: String(WARMUP.timeoutMs),
+        BOT_WARMUP_BACKOFF_MS: String(WARMUP.backoffMs),
+      },
+      simulatorEnv: { SIM_RING_MS: '20-50', SIM_TALK_MS: '50-100', SIM_TIME_SCALE: '1' },
+    });
+    ({ api } = await newClient(stack, 10));
+    simulator = new SimulatorClient(stack.simulatorUrl!);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  async function createCampaign(extra: Record<string, unknown> = {}): Promise<string> {
+    const created = await api.post('/campaigns', {
+      name: 'dialer',
+      fromNumber: '+14155550100',
+      wssUrl: 'wss://bot.example.com/stream',
+      settings: { concurrentCallsLimit: 3 },
+      ...extra,
+    });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  }
+
+  async function run(id: string, numbers: string[]): Promise<void> {
+    const added = await api.post(`/campaigns/${id}/contacts`, { contacts: numbers.map((phoneNumber) => ({ phoneNumber })) });
+    expect(added.body.accepted).toBe(numbers.length);
+    expect((await api.post(`/campaigns/${id}/start`)).status).toBe(200);
+    await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign.status === 'completed', {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      description: `campaign ${id} to complete`,
+    });
+  }
+
+  /** The call log once every attempt in it has its final status. */
+  const callLog = (id: string, count: number) =>
+    waitFor(
+      async () => {
+        const page = await api.get(`/campaigns/${id}/calls?limit=100`);
+        const items = page.body.items as CallLogEntry[];
+        const final = items.filter((c) => !['queued', 'initiated', 'ringing', 'in-progress'].includes(c.status));
+        return final.length === count ? items : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: `${count} final calls in the call log of ${id}` },
+    );
+
+  const activeCalls = async (id: string) => (await api.get(`/calls/active?campaignId=${id}`)).body.campaigns[0]?.active ?? 0;
+
+  describe('bot warm-up', () => {
+    it('retries a failing warm-up with backoff, then calls, recording tries and time', async () => {
+      const id = await createCampaign();
+      warmupByCampaign.set(id, (n) => (n <= 2 ? 'fail' : 'ok'));
+      const numbers = phoneNumbers(3, 4100);
+      await run(id, numbers);
+
+      const record = await simulator.calls({ answerUrlContains: id });
+      expect(record.map((c) => c.request.to).sort()).toEqual(numbers);
+      const log = await callLog(id, 3);
+      for (const call of log) {
+        expect(call).toMatchObject({ status: 'completed', warmupAttempts: 3 });
+        expect(call.warmupDurationMs).toBeGreaterThanOrEqual(WARMUP.backoffMs * 3); // 50 + 100 ms of backoff
+        const tries = warmup.tries.filter((t) => t.callId === call.callId);
+        expect(tries.map((t) => t.answer)).toEqual(['fail', 'fail', 'ok']);
+        expect(tries[1].at - tries[0].at).toBeGreaterThanOrEqual(WARMUP.backoffMs - 5);
+        expect(tries[2].at - tries[1].at).toBeGreaterThanOrEqual(2 * WARMUP.backoffMs - 5);
+        // The bot was warm before the Call API request.
+        const placed = record.find((c) => c.request.answer_url.includes(call.callId))!;
+        expect(tries[2].at).toBeLessThanOrEqual(placed.requestedAt);
+      }
+    }, 120_000);
+
+    it('bounds each try by BOT_WARMUP_TIMEOUT', async () => {
+      const id = await createCampaign();
+      warmupByCampaign.set(id, (n) => (n === 1 ? 'hang' : 'ok'));
+      await run(id, phoneNumbers(2, 4200));
+      const log = await callLog(id, 2);
+      for (const call of log) {
+        expect(call).toMatchObject({ status: 'completed', warmupAttempts: 2 });
+        expect(call.warmupDurationMs).toBeGreaterThanOrEqual(WARMUP.timeoutMs + WARMUP.backoffMs - 5);
+      }
+      expect(await simulator.calls({ answerUrlContains: id })).toHaveLength(2);
+    }, 120_000);
+
+    it('fails the attempt as bot_warmup_failed after the last try: no call, slots freed', async () => {
+      const id = await createCampaign();
+      warmupByCampaign.set(id, () => 'fail');
+      await run(id, phoneNumbers(2, 4300));
+      const log = await callLog(id, 2);
+      for (const call of log) {
+        expect(call).toMatchObject({ status: 'failed', failureReason: 'bot_warmup_failed', warmupAttempts: WARMUP.tries });
+        expect(warmup.tries.filter((t) => t.callId === call.callId)).toHaveLength(WARMUP.tries);
+      }
+      expect(await simulator.calls({ answerUrlContains: id })).toEqual([]);
+      expect(await activeCalls(id)).toBe(0);
+    }, 120_000);
+  });
+});
