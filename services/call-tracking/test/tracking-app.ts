@@ -12,6 +12,7 @@ import { encodeEvent } from '@libs/event-store/codec';
 import { NatsContext } from '@libs/nats/nats-context';
 import { NATS } from '@libs/nest/tokens';
 import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { waitFor } from '@libs/testing/wait-for';
 import { CallTrackingAppModule } from '../src/app.module';
 import { loadTrackingConfig, TrackingConfig } from '../src/config';
 import { configureTrackingHttp } from '../src/http';
@@ -97,4 +98,15 @@ export async function storedKinds(nats: NatsContext, campaignId: string, callId:
     counts[subject.split('.').pop() as CallEventKind] = n;
   }
   return counts;
+}
+
+/** Resolves once the calls projection has applied everything in the CALLS stream. */
+export async function projectionCaughtUp(nats: NatsContext): Promise<void> {
+  await waitFor(
+    async () => {
+      const info = await nats.jsm.consumers.info(nats.subjects.streams.calls, 'call-tracking-calls');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, description: 'the calls projection to catch up' },
+  );
 }
