@@ -21,6 +21,8 @@ export const CampaignsRpc = {
   pauseCampaign: 'pauseCampaign',
   resumeCampaign: 'resumeCampaign',
   cancelCampaign: 'cancelCampaign',
+  retryCampaign: 'retryCampaign',
+  releaseRetries: 'releaseRetries',
   addContacts: 'addContacts',
   getCampaign: 'getCampaign',
   listCampaigns: 'listCampaigns',
@@ -84,6 +86,24 @@ export interface ScheduleCampaignRequest extends CampaignRequest {
 
 export interface UpdateCampaignRequest extends CampaignRequest {
   changes: { name?: string; description?: string; settings?: Partial<CampaignSettings> };
+}
+
+export interface RetryCampaignRequest extends CampaignRequest {
+  includeVoicemail?: boolean;
+}
+
+export interface RetryCampaignResponse {
+  campaignId: string;
+  status: string;
+  /** Contacts dialled again. */
+  requeued: number;
+}
+
+/** From the scheduler: the retries that followed these calls fell due. */
+export interface ReleaseRetriesRequest {
+  campaignId: string;
+  callIds: string[];
+  correlationId: string;
 }
 
 export interface AddContactsRequest extends CampaignRequest {

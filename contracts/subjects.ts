@@ -31,8 +31,18 @@ export class Subjects {
   campaignContacts(campaignId: string): string {
     return this.p(`campaign.${campaignId}.contacts`);
   }
+  campaignRetries(campaignId: string): string {
+    return this.p(`campaign.${campaignId}.retries`);
+  }
   allCampaigns(): string {
     return this.p('campaign.>');
+  }
+  /** Aggregate events and contact batches of every campaign (not the retry notices). */
+  campaignEventsAndContacts(): string[] {
+    return [this.p('campaign.*.events'), this.p('campaign.*.contacts')];
+  }
+  allCampaignRetries(): string {
+    return this.p('campaign.*.retries');
   }
   clientEvents(clientId: string): string {
     return this.p(`client.${clientId}.events`);

@@ -97,6 +97,37 @@ export const CampaignCancelledV1 = defineEvent({
   data: Type.Object({ campaignId: Type.String(), cancelledAt: IsoTime, cancelledBy: Type.String() }),
 });
 
+export const CampaignRetryRequestedV1 = defineEvent({
+  type: 'CampaignRetryRequested',
+  version: 1,
+  subject: 'campaign.<campaignId>.events',
+  description:
+    'Contacts that ended `failed` (and `voicemail` when includeVoicemail) are dialled again, each with a fresh ' +
+    'attempt budget. A completed campaign runs again.',
+  data: Type.Object({
+    campaignId: Type.String(),
+    includeVoicemail: Type.Boolean(),
+    requestedAt: IsoTime,
+    requestedBy: Type.String(),
+  }),
+});
+
+export const ContactRetryScheduledV1 = defineEvent({
+  type: 'ContactRetryScheduled',
+  version: 1,
+  subject: 'campaign.<campaignId>.retries',
+  description:
+    "A contact's call ended with a retryable outcome and its attempt budget allows another call: it is dialled " +
+    'again at retryAt (the scheduler releases it then). Published once per call (message id <callId>:retry).',
+  data: Type.Object({
+    campaignId: Type.String(),
+    contactId: Type.String(),
+    callId: Type.String({ description: 'the call whose outcome led to the retry' }),
+    callsMade: Type.Integer({ minimum: 1, description: 'calls placed to this contact so far' }),
+    retryAt: IsoTime,
+  }),
+});
+
 export const ContactSchema = Type.Object({
   contactId: Type.String(),
   phoneNumber: Type.String({ description: 'E.164' }),
@@ -131,6 +162,8 @@ export type CampaignDeleted = EventOf<typeof CampaignDeletedV1>;
 export type CampaignPaused = EventOf<typeof CampaignPausedV1>;
 export type CampaignResumed = EventOf<typeof CampaignResumedV1>;
 export type CampaignCancelled = EventOf<typeof CampaignCancelledV1>;
+export type CampaignRetryRequested = EventOf<typeof CampaignRetryRequestedV1>;
+export type ContactRetryScheduled = EventOf<typeof ContactRetryScheduledV1>;
 
 /** Events of the campaign aggregate stream (`campaign.<id>.events`). */
 export type CampaignEvent =
@@ -142,7 +175,8 @@ export type CampaignEvent =
   | CampaignCancelled
   | CampaignCompleted
   | CampaignUpdated
-  | CampaignDeleted;
+  | CampaignDeleted
+  | CampaignRetryRequested;
 export const CAMPAIGN_EVENT_CONTRACTS = [
   CampaignCreatedV1,
   CampaignScheduledV1,
@@ -153,5 +187,7 @@ export const CAMPAIGN_EVENT_CONTRACTS = [
   CampaignCompletedV1,
   CampaignUpdatedV1,
   CampaignDeletedV1,
+  CampaignRetryRequestedV1,
   ContactsAddedV1,
+  ContactRetryScheduledV1,
 ];

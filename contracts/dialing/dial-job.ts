@@ -1,4 +1,5 @@
 import { Static, Type } from '@sinclair/typebox';
+import { CallWindowSchema } from '../campaigns/settings';
 
 /**
  * One contact attempt waiting to be dialled, on the work-queue subject `dial.<campaignId>`.
@@ -13,6 +14,8 @@ export const DialJobSchema = Type.Object({
   priority: Type.Integer(),
   customData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   correlationId: Type.String(),
+  /** The contact's call window (its own time zone applied); the dialer places no call outside it. */
+  window: Type.Optional(CallWindowSchema),
 });
 export type DialJob = Static<typeof DialJobSchema>;
 

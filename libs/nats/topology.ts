@@ -24,7 +24,7 @@ export function streamConfigs(subjects: Subjects, replicas: number): Partial<Str
       subjects: [subjects.allCampaigns()],
       retention: RetentionPolicy.Limits,
       duplicate_window: 10 * 60 * SECOND_NS,
-      description: 'Campaign aggregates (campaign.<id>.events) and their contact batches (campaign.<id>.contacts)',
+      description: 'Campaign aggregates (campaign.<id>.events), their contact batches (campaign.<id>.contacts) and retry notices (campaign.<id>.retries)',
     },
     {
       ...common,

@@ -12,6 +12,7 @@ import { OrderedImports } from './imports/ordered-imports';
 import { ClientStreamProcessor } from './clients/client-stream.processor';
 import { ClientsRpcController } from './clients/clients.rpc-controller';
 import { CampaignStreamProcessor } from './dispatch/campaign-stream.processor';
+import { ContactFeeder } from './dispatch/contact-feeder';
 import { DialQueue } from './dispatch/dial-queue';
 import { RuntimeWriter } from './dispatch/runtime-writer';
 import { CallOutcomeProcessor } from './outcomes/call-outcome.processor';
@@ -53,7 +54,7 @@ export class CampaignsAppModule {
         {
           provide: DialQueue,
           inject: [NATS],
-          useFactory: (nats: NatsContext) => new DialQueue(nats.js, nats.subjects),
+          useFactory: (nats: NatsContext) => new DialQueue(nats.js, nats.jsm, nats.subjects),
         },
         {
           provide: RuntimeWriter,
@@ -61,6 +62,7 @@ export class CampaignsAppModule {
           useFactory: (nats: NatsContext) => new RuntimeWriter(nats.buckets.campaignRuntime, nats.buckets.clientRuntime),
         },
         CampaignCommands,
+        ContactFeeder,
         CampaignStreamProcessor,
         ClientStreamProcessor,
         CallOutcomeProcessor,

@@ -9,6 +9,11 @@ export const campaignsConfigShape = {
   MAX_CONTACTS_PER_REQUEST: z.coerce.number().int().min(1).default(10_000),
   /** How long a contact import waits for the previous batches of its campaign or list to be projected (then 409). */
   IMPORT_PROJECTION_WAIT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The dial queue of a running campaign is kept at max(FEED_MIN_DEPTH, limit * FEED_DEPTH_PER_SLOT) jobs, topped up at half. */
+  FEED_MIN_DEPTH: z.coerce.number().int().min(1).default(20),
+  FEED_DEPTH_PER_SLOT: z.coerce.number().min(1).default(2),
+  /** Feeds of one campaign requested within this many ms run once. */
+  FEED_COALESCE_MS: z.coerce.number().int().min(0).default(20),
 };
 
 export type CampaignsConfig = ReturnType<typeof loadCampaignsConfig>;

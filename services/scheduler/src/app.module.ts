@@ -4,6 +4,8 @@ import { InfraModule } from '@libs/nest/infra.module';
 import { MONGO } from '@libs/nest/tokens';
 import { MongoHandle } from '@libs/mongo/mongo';
 import { SchedulerConfig } from './config';
+import { DueRetries } from './retries/due-retries';
+import { RetryReleaser } from './retries/retry-releaser';
 import { ScheduledCampaigns } from './starts/scheduled-campaigns';
 import { ScheduledStarts } from './starts/scheduled-starts';
 import { CallTimeouts } from './timeouts/call-timeouts';
@@ -22,6 +24,8 @@ export class SchedulerAppModule {
         CallTimeouts,
         { provide: ScheduledCampaigns, inject: [MONGO], useFactory: (m: MongoHandle) => new ScheduledCampaigns(m.db) },
         ScheduledStarts,
+        { provide: DueRetries, inject: [MONGO], useFactory: (m: MongoHandle) => new DueRetries(m.db) },
+        RetryReleaser,
         healthResponder('scheduler'),
       ],
     };

@@ -17,7 +17,8 @@ export interface StartCampaign {
 
 export interface CompleteCampaign {
   type: 'CompleteCampaign';
-  data: { campaignId: string; contacts: number };
+  /** `retryRound`: the campaign's retry round the completion was observed in (a newer one makes it stale). */
+  data: { campaignId: string; contacts: number; retryRound?: number };
   metadata: CommandMetadata;
 }
 
@@ -39,6 +40,13 @@ export interface DeleteCampaign {
   metadata: CommandMetadata;
 }
 
+/** Dial contacts that ended failed (and voicemail when asked) once more; a completed campaign runs again. */
+export interface RetryCampaign {
+  type: 'RetryCampaign';
+  data: { campaignId: string; clientId: string; includeVoicemail: boolean };
+  metadata: CommandMetadata;
+}
+
 /** Pause, resume and cancel: a client's lifecycle command on its campaign. */
 export interface LifecycleCommand {
   type: 'PauseCampaign' | 'ResumeCampaign' | 'CancelCampaign';
@@ -53,4 +61,5 @@ export type CampaignCommand =
   | LifecycleCommand
   | UpdateCampaign
   | DeleteCampaign
-  | CompleteCampaign;
+  | CompleteCampaign
+  | RetryCampaign;

@@ -7,6 +7,7 @@ import {
   CampaignEvent,
   CampaignPausedV1,
   CampaignResumedV1,
+  CampaignRetryRequestedV1,
   CampaignScheduledV1,
   CampaignStartedV1,
 } from '@contracts/campaigns/events';
@@ -19,6 +20,7 @@ import {
   CreateCampaign,
   DeleteCampaign,
   LifecycleCommand,
+  RetryCampaign,
   ScheduleCampaign,
   StartCampaign,
   UpdateCampaign,
@@ -42,6 +44,8 @@ export function decideCampaign(command: CampaignCommand, state: CampaignState): 
       return remove(command, state);
     case 'CompleteCampaign':
       return complete(command, state);
+    case 'RetryCampaign':
+      return retry(command, state);
     default: {
       const unknown: never = command;
       throw new DomainError('invalid', `unknown command ${(unknown as { type: string }).type}`);
@@ -140,8 +144,29 @@ function complete(command: CompleteCampaign, state: CampaignState): CampaignEven
   if (state.status !== 'running') {
     throw new DomainError('conflict', `cannot complete a campaign that is ${state.status}`);
   }
+  if ((data.retryRound ?? 0) !== (state.campaign.retryRound ?? 0)) {
+    throw new DomainError('conflict', `completion of campaign ${data.campaignId} was observed before its latest retry request`);
+  }
   return [
     campaignEvent(CampaignCompletedV1, { campaignId: data.campaignId, completedAt: metadata.now, contacts: data.contacts }, metadata, state.campaign.clientId),
+  ];
+}
+
+const RETRYABLE_FROM = ['running', 'paused', 'completed'];
+
+function retry(command: RetryCampaign, state: CampaignState): CampaignEvent[] {
+  const { data, metadata } = command;
+  const campaign = ownedCampaign(state, data.campaignId, data.clientId);
+  if (!RETRYABLE_FROM.includes(state.status)) {
+    throw new DomainError('conflict', `cannot retry contacts of a campaign that is ${state.status}; only ${RETRYABLE_FROM.join(', ')} campaigns retry`);
+  }
+  return [
+    campaignEvent(
+      CampaignRetryRequestedV1,
+      { campaignId: data.campaignId, includeVoicemail: data.includeVoicemail, requestedAt: metadata.now, requestedBy: metadata.by },
+      metadata,
+      campaign.clientId,
+    ),
   ];
 }
 

@@ -9,6 +9,7 @@ import {
   CampaignUpdatedV1,
   CampaignPausedV1,
   CampaignResumedV1,
+  CampaignRetryRequestedV1,
   CampaignScheduledV1,
   CampaignStartedV1,
 } from '@contracts/campaigns/events';
@@ -212,6 +213,45 @@ describe('campaign decider', () => {
       campaign
         .given([created, makeEvent(CampaignDeletedV1, { campaignId: 'c1', deletedAt: '2026-11-20T10:00:00.000Z', deletedBy: 'client-1' }, meta('d1'), ids)])
         .when(update({ name: 'x' }))
+        .thenRefuses('not-found'));
+  });
+
+  describe('RetryCampaign', () => {
+    const retry = (includeVoicemail = false) => ({
+      type: 'RetryCampaign' as const,
+      data: { campaignId: 'c1', clientId: 'client-1', includeVoicemail },
+      metadata: meta('rt1'),
+    });
+    const retried = (includeVoicemail = false) =>
+      makeEvent(
+        CampaignRetryRequestedV1,
+        { campaignId: 'c1', includeVoicemail, requestedAt: '2026-11-20T10:00:00.000Z', requestedBy: 'client-1' },
+        meta('rt1'),
+        ids,
+      );
+    const paused = makeEvent(CampaignPausedV1, { campaignId: 'c1', pausedAt: '2026-11-20T10:00:00.000Z', pausedBy: 'client-1' }, meta('p1'), ids);
+
+    it('retries the failed contacts of a running campaign', () => campaign.given([created, started]).when(retry()).then([retried()]));
+    it('retries a paused campaign (it stays paused)', () =>
+      campaign.given([created, started, paused]).when(retry(true)).then([retried(true)], (s) => expect(s.status).toBe('paused')));
+    it('runs a completed campaign again', () =>
+      campaign
+        .given([created, started, completed])
+        .when(retry())
+        .then([retried()], (s) => expect(s.status).toBe('running')));
+    const completeIn = (retryRound?: number) => ({
+      type: 'CompleteCampaign' as const,
+      data: { campaignId: 'c1', contacts: 200, ...(retryRound ? { retryRound } : {}) },
+      metadata: meta('cmd-2'),
+    });
+    it('completes again after the retry round', () => campaign.given([created, started, completed, retried()]).when(completeIn(1)).then([completed]));
+    it('refuses a completion observed before the latest retry request', () =>
+      campaign.given([created, started, completed, retried()]).when(completeIn()).thenRefuses('conflict', /retry/));
+    it('refuses a draft campaign', () => campaign.given([created]).when(retry()).thenRefuses('conflict', /draft/));
+    it("hides another client's campaign", () =>
+      campaign
+        .given([created, started])
+        .when({ ...retry(), data: { ...retry().data, clientId: 'client-2' } })
         .thenRefuses('not-found'));
   });
 });

@@ -10,6 +10,8 @@ export type CampaignData = CampaignCreated['data'] & {
   resumedAt?: string;
   cancelledAt?: string;
   completedAt?: string;
+  /** Retry requests so far: a completion observed before the latest one is stale. */
+  retryRound?: number;
 };
 
 export type CampaignState =
@@ -42,6 +44,13 @@ export function evolveCampaign(state: CampaignState, event: CampaignEvent): Camp
       return withCampaign(state, 'deleted', (c) => c);
     case 'CampaignCompleted':
       return withCampaign(state, 'completed', (c) => ({ ...c, completedAt: event.data.completedAt }));
+    case 'CampaignRetryRequested':
+      // A completed campaign runs again; a running or paused one keeps its status.
+      if (state.status === 'none') return state;
+      return withCampaign(state, state.status === 'completed' ? 'running' : state.status, ({ completedAt: _done, ...c }) => ({
+        ...c,
+        retryRound: (c.retryRound ?? 0) + 1,
+      }));
     default: {
       const unknown: never = event;
       return unknownEvent(state, unknown);

@@ -11,6 +11,9 @@ import {
   CreateCampaignRequest,
   ScheduleCampaignRequest,
   UpdateCampaignRequest,
+  ReleaseRetriesRequest,
+  RetryCampaignRequest,
+  RetryCampaignResponse,
   ListRequest,
 } from '@contracts/commands';
 import { DomainError } from '@libs/decider/decider';
@@ -26,11 +29,13 @@ import { CAMPAIGNS_PROCESSOR_DURABLE, OrderedImports } from '../imports/ordered-
 import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CampaignData } from './campaign';
+import { ContactFeeder } from '../dispatch/contact-feeder';
 import { RuntimeWriter, runtimeOfState } from '../dispatch/runtime-writer';
-import { DeleteCampaign, LifecycleCommand, UpdateCampaign } from './campaign.commands';
+import { DeleteCampaign, LifecycleCommand, RetryCampaign, UpdateCampaign } from './campaign.commands';
 import { CampaignCommands } from './campaign-commands.service';
 import { ownedCampaign } from './campaign.decide';
 import { computeProgress } from './progress';
+import { isWithinWindow, windowFor } from '@libs/call-window/call-window';
 
 const ADDABLE = new Set(['draft', 'scheduled', 'running', 'paused']);
 
@@ -46,6 +51,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     private readonly contacts: ContactsReadModel,
     private readonly runtime: RuntimeWriter,
     private readonly imports: OrderedImports,
+    private readonly feeder: ContactFeeder,
   ) {}
 
   onApplicationBootstrap() {
@@ -63,6 +69,8 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     on(CampaignsRpc.deleteCampaign, (r: CampaignRequest) =>
       this.applyNow({ type: 'DeleteCampaign', data: { campaignId: r.campaignId, clientId: r.clientId }, metadata: metadataOf(r) }),
     );
+    on(CampaignsRpc.retryCampaign, (r) => this.retry(r));
+    on(CampaignsRpc.releaseRetries, (r) => this.releaseRetries(r));
     on(CampaignsRpc.addContacts, (r) => this.addContacts(r));
     on(CampaignsRpc.getCampaign, (r) => this.get(r));
     on(CampaignsRpc.listCampaigns, (r) => this.list(r));
@@ -115,11 +123,28 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
   }
 
   /** Runs a command whose effect dialers must see before the reply: status or limits. */
-  private async applyNow(command: LifecycleCommand | UpdateCampaign | DeleteCampaign) {
+  private async applyNow(command: LifecycleCommand | UpdateCampaign | DeleteCampaign | RetryCampaign) {
     const result = await this.commands.execute(command);
     if (result.state.status === 'none') return null;
     await this.runtime.putCampaign(runtimeOfState(result.state, result.revision));
     return view(result.state.campaign, result.state.status);
+  }
+
+  /** Re-dials contacts that ended failed (and voicemail on request); a completed campaign runs again. */
+  private async retry(req: RetryCampaignRequest): Promise<RetryCampaignResponse> {
+    const includeVoicemail = req.includeVoicemail === true;
+    const requeued = await this.contacts.countIn(req.campaignId, includeVoicemail ? ['failed', 'voicemail'] : ['failed']);
+    const state = await this.commands.load(req.campaignId);
+    ownedCampaign(state, req.campaignId, req.clientId);
+    if (requeued === 0) return { campaignId: req.campaignId, status: state.status, requeued };
+    const view = await this.applyNow({ type: 'RetryCampaign', data: { campaignId: req.campaignId, clientId: req.clientId, includeVoicemail }, metadata: metadataOf(req) });
+    return { campaignId: req.campaignId, status: view?.status ?? state.status, requeued };
+  }
+
+  private async releaseRetries(req: ReleaseRetriesRequest): Promise<{ released: number }> {
+    const released = await this.contacts.releaseRetries(req.campaignId, req.callIds, new Date().toISOString());
+    this.feeder.request(req.campaignId);
+    return { released };
   }
 
   private async addContacts(req: AddContactsRequest): Promise<AddContactsResponse> {
@@ -179,7 +204,16 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
 
   private async progress(req: CampaignRequest) {
     const doc = await this.owned(req);
-    return computeProgress(doc, await this.contacts.countsByStatus(doc._id), new Date());
+    const now = new Date();
+    const [counts, outsideWindow] = await Promise.all([this.contacts.countsByStatus(doc._id), this.pendingOutsideWindow(doc, now)]);
+    return computeProgress(doc, counts, now, outsideWindow);
+  }
+
+  private async pendingOutsideWindow(doc: CampaignDoc, now: Date): Promise<number> {
+    const window = doc.settings.callWindow;
+    if (!window) return 0;
+    const byZone = await this.contacts.pendingByTimezone(doc._id);
+    return byZone.filter(({ timezone }) => !isWithinWindow(windowFor(window, timezone ?? undefined)!, now)).reduce((sum, { n }) => sum + n, 0);
   }
 
   private async stats(req: CampaignRequest) {

@@ -4,8 +4,11 @@ import { CampaignDoc } from '../read-models/campaigns.read-model';
 
 type Counts = Partial<Record<ContactStatus, number>>;
 
-/** Progress in the legacy shape, from contact counts; the ETA extrapolates the rate observed so far. */
-export function computeProgress(campaign: CampaignDoc, counts: Counts, now: Date): ProgressResponse {
+/**
+ * Progress in the legacy shape, from contact counts; the ETA extrapolates the rate observed so far.
+ * `outsideWindow`: pending contacts whose call window is closed now (counted as delayed, not waiting).
+ */
+export function computeProgress(campaign: CampaignDoc, counts: Counts, now: Date, outsideWindow = 0): ProgressResponse {
   const n = (s: ContactStatus) => counts[s] ?? 0;
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
   const completed = n('completed');
@@ -19,7 +22,7 @@ export function computeProgress(campaign: CampaignDoc, counts: Counts, now: Date
       id: campaign._id,
       status: campaign.status,
       totalContacts: total,
-      queuedCalls: n('queued') + n('pending'),
+      queuedCalls: n('queued') + n('pending') + n('retry_scheduled'),
       activeCalls: n('calling'),
       completedCalls: completed,
       failedCalls: failed,
@@ -30,11 +33,11 @@ export function computeProgress(campaign: CampaignDoc, counts: Counts, now: Date
       ...eta(campaign, final, total, now),
     },
     queue: {
-      waiting: n('queued') + n('pending'),
+      waiting: n('queued') + n('pending') - outsideWindow,
       active: n('calling'),
       completed: completed + voicemail,
       failed,
-      delayed: n('retry_scheduled'),
+      delayed: n('retry_scheduled') + outsideWindow,
     },
   };
 }

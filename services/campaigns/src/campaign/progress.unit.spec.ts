@@ -32,6 +32,12 @@ describe('computeProgress', () => {
     expect(p.queue).toEqual({ waiting: 20, active: 5, completed: 72, failed: 3, delayed: 0 });
   });
 
+  it('counts retries due later and contacts outside their call window as delayed, not waiting', () => {
+    const p = computeProgress(campaign, { pending: 10, queued: 4, retry_scheduled: 3, completed: 5 }, new Date('2026-11-20T10:01:00.000Z'), 6);
+    expect(p.queue).toEqual({ waiting: 8, active: 0, completed: 5, failed: 0, delayed: 9 });
+    expect(p.campaign.queuedCalls).toBe(17);
+  });
+
   it('is 0 % for an empty campaign', () => {
     expect(computeProgress({ ...campaign, status: 'draft' }, {}, new Date()).campaign.progress).toBe(0);
   });

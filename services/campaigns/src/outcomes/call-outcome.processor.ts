@@ -1,31 +1,35 @@
 import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
-import { CallEnded, CallRequested, NOT_DIALLED_CAMPAIGN_NOT_RUNNING } from '@contracts/calls/events';
+import { ContactRetryScheduledV1 } from '@contracts/campaigns/events';
+import { CallEnded, CallRequested, NOT_DIALLED_REASONS } from '@contracts/calls/events';
 import { callIdOfSubject } from '@contracts/subjects';
 import { contactIdOfCall } from '@contracts/dialing/dial-job';
 import { DomainError } from '@libs/decider/decider';
-import { commandMetadata } from '@libs/event-store/make-event';
+import { encodeEvent } from '@libs/event-store/codec';
+import { commandMetadata, makeEvent } from '@libs/event-store/make-event';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { CampaignCommands } from '../campaign/campaign-commands.service';
-import { DialQueue } from '../dispatch/dial-queue';
+import { afterCall } from '../contacts/retry-policy';
+import { CoalescedRuns } from '../dispatch/coalesced-runs';
+import { ContactFeeder } from '../dispatch/contact-feeder';
 import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
-import { CompletionCheck } from './completion-check';
 
 const SWEEP_MS = 30_000;
 
 /**
- * Moves contacts through `calling` to their final status from call events, and completes a running
- * campaign once none of its contacts is open. Updates are order-tolerant, so instances may share it.
+ * Moves contacts through `calling` to their final status, or to a retry, from call events, and
+ * completes a running campaign once none of its contacts is open. Updates are order-tolerant, so
+ * instances may share it.
  */
 @Injectable()
 export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CallRequested | CallEnded>;
   private sweep?: NodeJS.Timeout;
-  private readonly completion = new CompletionCheck((campaignId) => this.completeIfDone(campaignId));
+  private readonly completion = new CoalescedRuns((campaignId) => this.completeIfDone(campaignId));
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
@@ -33,7 +37,7 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
     private readonly contacts: ContactsReadModel,
     private readonly commands: CampaignCommands,
     private readonly campaigns: CampaignsReadModel,
-    private readonly dialQueue: DialQueue,
+    private readonly feeder: ContactFeeder,
   ) {}
 
   async onApplicationBootstrap() {
@@ -72,31 +76,59 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
     const { contactId, callId, attempt, campaignId } = event.data;
     if (event.type === 'CallRequested') {
       await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt);
+      this.feeder.request(campaignId);
       return;
     }
-    if (event.data.failureReason === NOT_DIALLED_CAMPAIGN_NOT_RUNNING) return this.handBack(event);
-    await this.contacts.callEnded(contactId, callId, attempt, event.data.outcome, event.occurredAt);
+    if (event.data.failureReason && NOT_DIALLED_REASONS.includes(event.data.failureReason)) return this.handBack(event);
+    await this.callEnded(event);
     this.completion.request(campaignId);
   }
 
-  /** An attempt claimed but not dialled because the campaign stopped: queue the contact again (or cancel it with its campaign). */
+  private async callEnded(event: CallEnded): Promise<void> {
+    const { contactId, callId, attempt, campaignId, outcome, endedAt } = event.data;
+    const [contact, campaign] = await Promise.all([
+      this.contacts.get(contactId),
+      this.campaigns.collection.findOne({ _id: campaignId }, { projection: { settings: 1 } }),
+    ]);
+    if (!contact || !campaign) return;
+    const next = afterCall(outcome, contact.calls + 1, campaign.settings, endedAt);
+    const applied = await this.contacts.callEnded(contactId, callId, attempt, outcome, next, event.occurredAt);
+    // A redelivery after a crash finds the update already made, but the retry notice may still be missing.
+    const now = applied ? { ...next, lastCallId: callId, calls: contact.calls + 1 } : await this.contacts.get(contactId);
+    if (now?.status === 'retry_scheduled' && now.lastCallId === callId) await this.publishRetry(event, now.retryAt!, now.calls);
+  }
+
+  private async publishRetry(ended: CallEnded, retryAt: string, callsMade: number): Promise<void> {
+    const { campaignId, contactId, callId } = ended.data;
+    const event = makeEvent(
+      ContactRetryScheduledV1,
+      { campaignId, contactId, callId, callsMade, retryAt },
+      commandMetadata({ commandId: `${callId}:retry`, correlationId: ended.metadata.correlationId }, 'system'),
+      { aggregateId: contactId, campaignId, clientId: ended.metadata.clientId },
+    );
+    await this.nats.js.publish(this.nats.subjects.campaignRetries(campaignId), encodeEvent(event), { msgID: `${callId}:retry` });
+  }
+
+  /** An attempt claimed but not dialled (campaign stopped, window closed): the contact waits to be fed again, or is cancelled with its campaign. */
   private async handBack(event: CallEnded): Promise<void> {
     const { contactId, attempt, campaignId } = event.data;
     const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { status: 1 } });
-    const contact = await this.contacts.handBack(contactId, attempt, campaign?.status === 'cancelled', event.occurredAt);
-    if (contact?.status === 'queued') await this.dialQueue.enqueue([contact], event.metadata.correlationId);
+    await this.contacts.handBack(contactId, attempt, campaign?.status === 'cancelled', event.occurredAt);
+    this.feeder.request(campaignId);
   }
 
   private async completeIfDone(campaignId: string): Promise<void> {
+    const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { status: 1, retryRound: 1 } });
+    if (campaign?.status !== 'running') return;
     if ((await this.contacts.countOpen(campaignId)) > 0) return;
     try {
       await this.commands.execute({
         type: 'CompleteCampaign',
-        data: { campaignId, contacts: await this.contacts.count(campaignId) },
+        data: { campaignId, contacts: await this.contacts.count(campaignId), retryRound: campaign.retryRound ?? 0 },
         metadata: commandMetadata({ commandId: `complete-${campaignId}-${randomUUID()}`, correlationId: `complete-${campaignId}` }, 'system'),
       });
     } catch (e) {
-      // Not running (paused, cancelled, already completed by another instance): nothing to complete.
+      // Not running (paused, cancelled, already completed by another instance), or a retry came in: nothing to complete.
       if (!(e instanceof DomainError)) throw e;
     }
   }

@@ -11,6 +11,8 @@ export type CampaignDoc = Omit<CampaignCreated['data'], 'campaignId'> & {
   resumedAt?: string;
   cancelledAt?: string;
   completedAt?: string;
+  /** Retry requests applied so far; a completion seen before the latest one is stale. */
+  retryRound?: number;
   /** Stream sequence of the last event applied: replays and redeliveries of older events change nothing. */
   _rev: number;
 };
@@ -67,6 +69,10 @@ export class CampaignsReadModel {
         return;
       case 'CampaignCompleted':
         await this.collection.updateOne(guard, { $set: { status: 'completed', completedAt: event.data.completedAt, _rev: seq } });
+        return;
+      case 'CampaignRetryRequested':
+        await this.collection.updateOne({ ...guard, status: 'completed' }, { $set: { status: 'running' }, $unset: { completedAt: '' } });
+        await this.collection.updateOne(guard, { $inc: { retryRound: 1 }, $set: { _rev: seq } });
         return;
       default: {
         const unknown: never = event;

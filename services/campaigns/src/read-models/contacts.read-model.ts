@@ -2,7 +2,9 @@ import { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '@libs/mongo/mongo';
 import { ContactStatus, FINAL_CONTACT_STATUSES } from '@contracts/campaigns/settings';
 import { CallOutcome } from '@contracts/calls/events';
+import { contactIdOfCall } from '@contracts/dialing/dial-job';
 import { NormalizedContact } from '../contacts/normalize-contacts';
+import { AfterCall } from '../contacts/retry-policy';
 
 export interface ContactDoc extends Omit<NormalizedContact, 'contactId'> {
   _id: string;
@@ -11,15 +13,25 @@ export interface ContactDoc extends Omit<NormalizedContact, 'contactId'> {
   status: ContactStatus;
   /** Position in the order added: stream sequence of the batch * 1e5 + index in the batch. */
   order: number;
+  /** Attempts claimed by a dialer, including any handed back undialled; numbers the call ids. */
   attempts: number;
+  /** Calls placed since the attempt budget was last granted (at creation or by a retry request). */
+  calls: number;
   lastCallId?: string;
   lastOutcome?: CallOutcome;
-  queuedBySeq?: number;
+  retryAt?: string;
+  /** The feed that queued the contact: lets that feed publish exactly the contacts it marked. */
+  feedToken?: string;
+  /** Stream sequence of the last retry request that gave this contact a fresh budget. */
+  retriedBySeq?: number;
   addedAt: string;
   updatedAt: string;
 }
 
 const OPEN_STATUSES: ContactStatus[] = ['pending', 'queued', 'calling'];
+
+export type DialOrder = 'fifo' | 'priority';
+const SORT_BY: Record<DialOrder, Record<string, 1 | -1>> = { fifo: { order: 1 }, priority: { priority: -1, order: 1 } };
 
 /** Contact status per campaign, projected from contact batches and call events. */
 export class ContactsReadModel {
@@ -31,7 +43,9 @@ export class ContactsReadModel {
 
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ campaignId: 1, status: 1, order: 1 });
+    await this.collection.createIndex({ campaignId: 1, status: 1, priority: -1, order: 1 });
     await this.collection.createIndex({ campaignId: 1, order: 1 });
+    await this.collection.createIndex({ feedToken: 1 });
   }
 
   /** Inserts a batch; a contact already present (replay, duplicate add) is left untouched. */
@@ -47,6 +61,7 @@ export class ContactsReadModel {
         status: 'pending' as ContactStatus,
         order: batchSeq * 100_000 + i,
         attempts: 0,
+        calls: 0,
         addedAt: at,
         updatedAt: at,
       }))
@@ -62,32 +77,52 @@ export class ContactsReadModel {
     return new Set(docs.map((d) => d._id));
   }
 
-  /** The next pending contacts of a campaign, in dialling order. */
-  async pending(campaignId: string, limit: number): Promise<ContactDoc[]> {
-    return this.collection.find({ campaignId, status: 'pending' }).sort({ order: 1 }).limit(limit).toArray();
+  /**
+   * The next contacts to dial, in dialling order. `timezones` (when the campaign has a call window)
+   * limits them to contacts whose window is open; `null` stands for contacts without a time zone.
+   */
+  async nextToDial(campaignId: string, order: DialOrder, limit: number, timezones?: (string | null)[]): Promise<ContactDoc[]> {
+    const filter = { campaignId, status: 'pending' as ContactStatus, ...(timezones ? { timezone: { $in: timezones as string[] } } : {}) };
+    return this.collection.find(filter).sort(SORT_BY[order]).limit(limit).toArray();
   }
 
-  async pendingIn(ids: string[]): Promise<ContactDoc[]> {
-    return this.collection.find({ _id: { $in: ids }, status: 'pending' }).sort({ order: 1 }).toArray();
+  /** Time zones of the contacts waiting to be dialled (`null`: none given). */
+  async pendingTimezones(campaignId: string): Promise<(string | null)[]> {
+    const zones = await this.collection.distinct('timezone', { campaignId, status: 'pending' });
+    return zones.map((z) => (typeof z === 'string' ? z : null));
+  }
+
+  async pendingByTimezone(campaignId: string): Promise<{ timezone: string | null; n: number }[]> {
+    const rows = await this.collection
+      .aggregate<{ _id: string | null; n: number }>([{ $match: { campaignId, status: 'pending' } }, { $group: { _id: '$timezone', n: { $sum: 1 } } }])
+      .toArray();
+    return rows.map((r) => ({ timezone: r._id ?? null, n: r.n }));
   }
 
   /**
    * Marks contacts queued *before* their dial jobs are published, so that no call event can touch a
-   * contact while this write runs. `bySeq` (the stream sequence of the message doing it) lets a
-   * redelivery of that message find and re-publish what it marked before a crash.
+   * contact while this write runs. Returns the contacts this call marked (another feed may have won some).
    */
-  async markQueued(ids: string[], bySeq: number, at: string): Promise<void> {
-    await this.collection.updateMany({ _id: { $in: ids }, status: 'pending' }, { $set: { status: 'queued', queuedBySeq: bySeq, updatedAt: at } });
+  async markQueued(ids: string[], feedToken: string, at: string): Promise<ContactDoc[]> {
+    await this.collection.updateMany({ _id: { $in: ids }, status: 'pending' }, { $set: { status: 'queued', feedToken, updatedAt: at } });
+    return this.collection.find({ feedToken, status: 'queued' }).sort({ order: 1 }).toArray();
+  }
+
+  /** Contacts queued before `before` that no dialler has claimed yet: their jobs may have been lost with a crashed feed. */
+  async queuedSince(campaignId: string, before: string): Promise<ContactDoc[]> {
+    return this.collection.find({ campaignId, status: 'queued', updatedAt: { $lt: before } }).sort({ order: 1 }).toArray();
+  }
+
+  async countQueued(campaignId: string): Promise<number> {
+    return this.collection.countDocuments({ campaignId, status: 'queued' });
   }
 
   /** Contacts not called yet become cancelled (those calling keep their call's outcome). */
   async cancelOpen(campaignId: string, at: string): Promise<void> {
-    await this.collection.updateMany({ campaignId, status: { $in: ['pending', 'queued'] } }, { $set: { status: 'cancelled', updatedAt: at } });
-  }
-
-  /** Contacts a message marked queued and that no call has touched yet. */
-  async queuedBy(campaignId: string, bySeq: number): Promise<ContactDoc[]> {
-    return this.collection.find({ campaignId, status: 'queued', queuedBySeq: bySeq }).sort({ order: 1 }).toArray();
+    await this.collection.updateMany(
+      { campaignId, status: { $in: ['pending', 'queued', 'retry_scheduled'] } },
+      { $set: { status: 'cancelled', updatedAt: at }, $unset: { retryAt: '' } },
+    );
   }
 
   /** Attempt `attempt` started. Order-tolerant: a late request never reopens a finished attempt. */
@@ -98,24 +133,60 @@ export class ContactsReadModel {
     );
   }
 
-  /** Attempt `attempt` ended; the contact takes its final status unless a later attempt already ran. */
-  async callEnded(contactId: string, callId: string, attempt: number, outcome: CallOutcome, at: string): Promise<void> {
-    await this.collection.updateOne(
+  /**
+   * Attempt `attempt` ended with a call placed; `next` is the status it leaves (a final one, or a
+   * retry at `retryAt`). Applies once: a redelivery finds the attempt no longer open. Returns whether it applied.
+   */
+  async callEnded(contactId: string, callId: string, attempt: number, outcome: CallOutcome, next: AfterCall, at: string): Promise<boolean> {
+    const retryAt = next.status === 'retry_scheduled' ? { retryAt: next.retryAt } : {};
+    const result = await this.collection.updateOne(
       { _id: contactId, $or: [{ attempts: { $lt: attempt } }, { attempts: attempt, status: { $in: OPEN_STATUSES } }] },
-      { $set: { status: contactStatusOf(outcome), attempts: attempt, lastCallId: callId, lastOutcome: outcome, updatedAt: at } },
+      {
+        $set: { status: next.status, attempts: attempt, lastCallId: callId, lastOutcome: outcome, updatedAt: at, ...retryAt },
+        $inc: { calls: 1 },
+        ...(next.status === 'retry_scheduled' ? {} : { $unset: { retryAt: '' } }),
+      },
+    );
+    return result.modifiedCount > 0;
+  }
+
+  async get(contactId: string): Promise<ContactDoc | null> {
+    return this.collection.findOne({ _id: contactId });
+  }
+
+  /**
+   * Attempt `attempt` was handed back undialled: the contact waits to be fed again (or is cancelled
+   * with its campaign). Its attempt budget is untouched.
+   */
+  async handBack(contactId: string, attempt: number, cancelled: boolean, at: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: contactId, attempts: { $lte: attempt }, status: { $in: OPEN_STATUSES } },
+      { $set: { status: cancelled ? 'cancelled' : 'pending', attempts: attempt, updatedAt: at } },
     );
   }
 
   /**
-   * Attempt `attempt` was handed back undialled: the contact is queued again for attempt+1 (its job is
-   * published by the caller), or cancelled when its campaign is. Returns the contact as it now is.
+   * The retries that followed these calls fell due: their contacts wait to be fed again. A contact
+   * whose latest call is another one (a stale or repeated release) is left alone.
    */
-  async handBack(contactId: string, attempt: number, cancelled: boolean, at: string): Promise<ContactDoc | null> {
-    await this.collection.updateOne(
-      { _id: contactId, attempts: { $lte: attempt }, status: { $in: OPEN_STATUSES } },
-      { $set: { status: cancelled ? 'cancelled' : 'queued', attempts: attempt, updatedAt: at } },
+  async releaseRetries(campaignId: string, callIds: string[], at: string): Promise<number> {
+    const result = await this.collection.updateMany(
+      { _id: { $in: callIds.map(contactIdOfCall) }, campaignId, status: 'retry_scheduled', lastCallId: { $in: callIds } },
+      { $set: { status: 'pending', updatedAt: at }, $unset: { retryAt: '' } },
     );
-    return this.collection.findOne({ _id: contactId, attempts: attempt });
+    return result.modifiedCount;
+  }
+
+  /** Contacts that ended in one of `statuses` are dialled again with a fresh budget (once per retry request `bySeq`). */
+  async retryEnded(campaignId: string, statuses: ContactStatus[], bySeq: number, at: string): Promise<void> {
+    await this.collection.updateMany(
+      { campaignId, status: { $in: statuses }, retriedBySeq: { $ne: bySeq } },
+      { $set: { status: 'pending', calls: 0, retriedBySeq: bySeq, updatedAt: at } },
+    );
+  }
+
+  async countIn(campaignId: string, statuses: ContactStatus[]): Promise<number> {
+    return this.collection.countDocuments({ campaignId, status: { $in: statuses } });
   }
 
   async countsByStatus(campaignId: string): Promise<Partial<Record<ContactStatus, number>>> {
@@ -145,26 +216,5 @@ export class ContactsReadModel {
       this.collection.countDocuments(filter),
     ]);
     return { items, total, page: query.page, limit: query.limit };
-  }
-}
-
-/** Without retries (a later issue), the outcome of the only attempt is final. */
-export function contactStatusOf(outcome: CallOutcome): ContactStatus {
-  switch (outcome) {
-    case 'completed':
-      return 'completed';
-    case 'voicemail':
-      return 'voicemail';
-    case 'cancelled':
-      return 'cancelled';
-    case 'busy':
-    case 'no-answer':
-    case 'failed':
-    case 'timeout':
-      return 'failed';
-    default: {
-      const unknown: never = outcome;
-      return unknown;
-    }
   }
 }

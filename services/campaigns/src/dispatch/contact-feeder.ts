@@ -1,0 +1,136 @@
+import { randomUUID } from 'crypto';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from 'pino';
+import { CallWindow, isWithinWindow, nextOpening, windowFor } from '@libs/call-window/call-window';
+import { CONFIG, LOGGER } from '@libs/nest/tokens';
+import { CampaignsConfig } from '../config';
+import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
+import { ContactDoc, ContactsReadModel } from '../read-models/contacts.read-model';
+import { CoalescedRuns } from './coalesced-runs';
+import { DialQueue } from './dial-queue';
+
+const SWEEP_MS = 30_000;
+/** A contact queued this long ago and still unclaimed, while the queue holds fewer jobs than queued contacts, lost its job. */
+const LOST_JOB_AFTER_MS = 60_000;
+const MAX_TIMER_MS = 60 * 60_000;
+
+/**
+ * Keeps each running campaign's DIAL queue shallow and in dialling order: it tops the queue up from the
+ * contacts read model (fifo, or priority then order added; only contacts whose call window is open)
+ * whenever it runs low, so that contacts added later, retries that fall due and windows that open take
+ * their place by the same rule, and a pause or cancel strands only a few jobs.
+ */
+@Injectable()
+export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly runs: CoalescedRuns;
+  private readonly windowTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private sweep?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: CampaignsConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    private readonly campaigns: CampaignsReadModel,
+    private readonly contacts: ContactsReadModel,
+    private readonly dialQueue: DialQueue,
+  ) {
+    this.runs = new CoalescedRuns(
+      (campaignId) => this.feed(campaignId),
+      config.FEED_COALESCE_MS,
+      (campaignId, err) => this.log.warn({ err, campaignId }, 'feeding the dial queue failed; trying again'),
+    );
+  }
+
+  onApplicationBootstrap() {
+    // Covers feeds lost with a crashed instance, and jobs lost between marking and publishing.
+    this.sweep = setInterval(() => void this.sweepRunning(), SWEEP_MS);
+    void this.sweepRunning();
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.sweep);
+    this.runs.stop();
+    this.windowTimers.forEach(({ timer }) => clearTimeout(timer));
+  }
+
+  request(campaignId: string): void {
+    this.runs.request(campaignId);
+  }
+
+  private async sweepRunning(): Promise<void> {
+    try {
+      const running = await this.campaigns.collection.find({ status: 'running' }, { projection: { _id: 1 } }).toArray();
+      for (const { _id } of running) {
+        await this.requeueLostJobs(_id);
+        this.request(_id);
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'dial queue sweep failed');
+    }
+  }
+
+  private async feed(campaignId: string): Promise<void> {
+    const campaign = await this.campaigns.collection.findOne({ _id: campaignId });
+    if (campaign?.status !== 'running') return;
+    const target = Math.max(this.config.FEED_MIN_DEPTH, campaign.settings.concurrentCallsLimit * this.config.FEED_DEPTH_PER_SLOT);
+    const depth = await this.dialQueue.depth(campaignId);
+    if (depth > target / 2) return;
+    const now = new Date();
+    const timezones = await this.openTimezones(campaign, now);
+    if (timezones?.length === 0) return;
+    const next = await this.contacts.nextToDial(campaignId, campaign.settings.priorityMode, target - depth, timezones);
+    if (next.length === 0) return;
+    const marked = await this.contacts.markQueued(
+      next.map((c) => c._id),
+      randomUUID(),
+      now.toISOString(),
+    );
+    await this.dialQueue.enqueue(marked, `feed-${campaignId}`, this.windowOf(campaign));
+  }
+
+  /**
+   * Without a call window, undefined (every contact may be called). With one, the time zones of waiting
+   * contacts whose window is open now; the feed is re-run when the next closed one opens.
+   */
+  private async openTimezones(campaign: CampaignDoc, now: Date): Promise<(string | null)[] | undefined> {
+    const window = campaign.settings.callWindow;
+    if (!window) return undefined;
+    const waiting = await this.contacts.pendingTimezones(campaign._id);
+    const open = waiting.filter((zone) => isWithinWindow(windowFor(window, zone ?? undefined)!, now));
+    const closed = waiting.filter((zone) => !open.includes(zone));
+    if (closed.length > 0) {
+      const opensAt = Math.min(...closed.map((zone) => nextOpening(windowFor(window, zone ?? undefined)!, now).getTime()));
+      this.feedAt(campaign._id, opensAt);
+    }
+    return open;
+  }
+
+  private feedAt(campaignId: string, at: number): void {
+    const armed = this.windowTimers.get(campaignId);
+    if (armed && armed.at <= at) return;
+    if (armed) clearTimeout(armed.timer);
+    const timer = setTimeout(
+      () => {
+        this.windowTimers.delete(campaignId);
+        this.request(campaignId);
+      },
+      Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_MS),
+    );
+    this.windowTimers.set(campaignId, { at, timer });
+  }
+
+  private windowOf(campaign: CampaignDoc): (c: ContactDoc) => CallWindow | undefined {
+    return (c) => windowFor(campaign.settings.callWindow, c.timezone);
+  }
+
+  /** Re-publishes jobs a crashed feed marked but never published (duplicates are dropped or refused by the claim). */
+  private async requeueLostJobs(campaignId: string): Promise<void> {
+    const [queued, depth] = await Promise.all([this.contacts.countQueued(campaignId), this.dialQueue.depth(campaignId)]);
+    if (queued <= depth) return;
+    const stale = await this.contacts.queuedSince(campaignId, new Date(Date.now() - LOST_JOB_AFTER_MS).toISOString());
+    if (stale.length === 0) return;
+    const campaign = await this.campaigns.collection.findOne({ _id: campaignId });
+    if (!campaign) return;
+    this.log.info({ campaignId, count: stale.length }, 're-publishing dial jobs of contacts queued but never claimed');
+    await this.dialQueue.enqueue(stale, `feed-${campaignId}`, this.windowOf(campaign));
+  }
+}
