@@ -43,7 +43,7 @@ describe('one campaign end to end', () => {
     const added = await api.post(`/campaigns/${campaignId}/contacts`, {
       contacts: numbers.map((phoneNumber, i) => ({ phoneNumber, name: `Contact ${i}`, customData: { row: i } })),
     });
-    expect(added.body).toEqual({ accepted: CONTACTS, rejected: [], duplicates: 0 });
+    expect(added.body).toEqual({ accepted: CONTACTS, rejected: [], rejectedCount: 0, duplicates: 0 });
 
     const started = await api.post(`/campaigns/${campaignId}/start`);
     expect(started.status).toBe(200);

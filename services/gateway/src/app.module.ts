@@ -6,6 +6,7 @@ import { CallsHttpController } from './calls/calls.http.controller';
 import { CampaignsHttpController } from './campaigns/campaigns.http.controller';
 import { ClientsHttpController } from './clients/clients.http.controller';
 import { GatewayConfig } from './config';
+import { ContactUploads } from './contacts-upload/contact-uploads';
 import { HealthHttpController } from './health/health.http.controller';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -22,6 +23,7 @@ export class GatewayAppModule {
       controllers: [ClientsHttpController, CampaignsHttpController, CallsHttpController, HealthHttpController],
       providers: [
         ServiceClient,
+        ContactUploads,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Server } from 'http';
 import { json } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { runService } from '@libs/nest/run-service';
@@ -11,6 +12,8 @@ void runService('gateway', loadGatewayConfig, (config) => GatewayAppModule.forCo
   port: (config) => config.GATEWAY_PORT,
   configure: (app, config) => {
     app.use(json({ limit: config.MAX_BODY_BYTES }));
+    // A large CSV upload is read at the pace of its import, which can take longer than Node's 5-minute default.
+    (app.getHttpServer() as Server).requestTimeout = config.UPLOAD_TIMEOUT_MS;
     app.use(bodyParserErrors);
     app.setGlobalPrefix('api/v1');
     app.useGlobalPipes(validationPipe());

@@ -1,25 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsISO8601, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsTimeZone, IsUrl, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
@@ -28,7 +9,7 @@ const urlOptions = { require_tld: false, require_protocol: true };
 export class CallWindowDto {
   @ApiProperty({ example: '09:00' }) @Matches(HH_MM, { message: 'start must be HH:MM' }) start!: string;
   @ApiProperty({ example: '20:00' }) @Matches(HH_MM, { message: 'end must be HH:MM' }) end!: string;
-  @ApiProperty({ example: 'Europe/Berlin' }) @IsString() @IsNotEmpty() timezone!: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) @IsTimeZone({ message: 'timezone must be an IANA time zone' }) timezone!: string;
 }
 
 export class CampaignSettingsDto {
@@ -71,18 +52,17 @@ export class CreateCampaignDto {
   @ApiPropertyOptional({ type: CampaignSettingsDto }) @IsOptional() @ValidateNested() @Type(() => CampaignSettingsDto) settings?: CampaignSettingsDto;
 }
 
-export class AddContactsDto {
-  @ApiProperty({ description: 'contacts: phoneNumber (required), name, email, priority, timezone, customData' })
-  @IsArray()
-  @ArrayMaxSize(10_000)
-  @IsObject({ each: true, message: 'each contact must be an object' })
-  contacts!: Record<string, unknown>[];
-}
-
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page: number = 1;
   @ApiPropertyOptional({ default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 20;
   @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
+}
+
+export class RetryCampaignDto {
+  @ApiPropertyOptional({ default: false, description: 'also re-dial contacts that ended on voicemail' })
+  @IsOptional()
+  @IsBoolean()
+  includeVoicemail?: boolean;
 }
 
 export class ScheduleCampaignDto {

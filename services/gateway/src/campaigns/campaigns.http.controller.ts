@@ -1,9 +1,13 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CallTrackingRpc, CampaignsRpc, RequestContext } from '@contracts/commands';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Request, Response } from 'express';
+import { AddContactsResponse, CallTrackingRpc, CampaignsRpc, RequestContext } from '@contracts/commands';
+import { ContactUploads } from '../contacts-upload/contact-uploads';
+import { CONTACTS_UPLOAD_BODY, UPLOAD_ANSWER } from '../contacts-upload/upload.dto';
+import { chunkContext } from '../contacts-upload/chunk-context';
 import { Ctx } from '../http/request-context';
 import { ServiceClient } from '../http/service-client';
-import { AddContactsDto, CreateCampaignDto, PageQueryDto, ScheduleCampaignDto, UpdateCampaignDto } from './campaigns.dto';
+import { CreateCampaignDto, PageQueryDto, RetryCampaignDto, ScheduleCampaignDto, UpdateCampaignDto } from './campaigns.dto';
 
 /** A malformed id cannot name a campaign: 404, like any unknown one. */
 const CampaignId = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundException('campaign not found') });
@@ -12,7 +16,10 @@ const CampaignId = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new
 @ApiBearerAuth()
 @Controller('campaigns')
 export class CampaignsHttpController {
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly uploads: ContactUploads,
+  ) {}
 
   @Post()
   create(@Body() body: CreateCampaignDto, @Ctx() ctx: RequestContext) {
@@ -73,10 +80,34 @@ export class CampaignsHttpController {
     return this.services.command('campaigns', CampaignsRpc.cancelCampaign, { ...ctx, campaignId: id });
   }
 
+  @Post(':id/retry')
+  @HttpCode(200)
+  retry(@Param('id', CampaignId) id: string, @Body() body: RetryCampaignDto, @Ctx() ctx: RequestContext) {
+    return this.services.command('campaigns', CampaignsRpc.retryCampaign, { ...ctx, campaignId: id, includeVoicemail: body.includeVoicemail === true });
+  }
+
+  /** JSON or CSV (streamed, sent on in chunks); duplicates of contacts already in the campaign are skipped. */
   @Post(':id/contacts')
   @HttpCode(200)
-  addContacts(@Param('id', CampaignId) id: string, @Body() body: AddContactsDto, @Ctx() ctx: RequestContext) {
-    return this.services.command('campaigns', CampaignsRpc.addContacts, { ...ctx, campaignId: id, contacts: body.contacts });
+  @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
+  @ApiBody(CONTACTS_UPLOAD_BODY)
+  @ApiOkResponse(UPLOAD_ANSWER)
+  async addContacts(
+    @Param('id', CampaignId) id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Ctx() ctx: RequestContext,
+  ) {
+    // Before anything is read: an unknown campaign is a 404 even for an empty upload.
+    await this.services.command('campaigns', CampaignsRpc.getCampaign, { ...ctx, campaignId: id, withStats: false });
+    return this.uploads.contacts(req, res, (chunk) =>
+      this.services.command<AddContactsResponse>('campaigns', CampaignsRpc.addContacts, {
+        ...chunkContext(ctx, chunk),
+        campaignId: id,
+        contacts: chunk.contacts,
+        firstRow: chunk.firstRow,
+      }),
+    );
   }
 
   @Get(':id/contacts')
