@@ -4,7 +4,8 @@ import { isWithinWindow } from '@libs/call-window/call-window';
 import { DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { maskPhone } from '@libs/logging/logger';
-import { PlivoApiError, PlivoCallsClient } from '../plivo/plivo-calls.client';
+import { requestCall } from '../plivo/call-request-policy';
+import { PlivoCallsClient } from '../plivo/plivo-calls.client';
 import { SlotLedger } from '../slots/slot-ledger';
 import { BotWarmup } from '../warmup/bot-warmup';
 import { WarmupResult } from '../warmup/warmup-policy';
@@ -34,6 +35,7 @@ export interface CallPlacerDeps {
   log: Logger;
 }
 
+/** Waits before the 2nd to 5th try of a request Plivo refused (429, 503) or that could not connect. */
 const PLIVO_RETRY_DELAYS_MS = [500, 1_000, 2_000, 5_000];
 
 /**
@@ -65,40 +67,47 @@ export class CallPlacer {
     const urls = webhookUrls(this.deps.publicBaseUrl, job.campaignId, callId);
     const { settings } = campaign;
     const machineDetection = settings.machineDetection && settings.machineDetection !== 'false' ? settings.machineDetection : undefined;
-    for (let tries = 0; ; tries++) {
-      await this.deps.pacer.take();
-      // Fence, read from the bucket right before the request leaves: a pause or cancel acknowledged
-      // since the claim wins, and the claimed attempt is handed back without a call.
-      if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
-        return this.endWithoutCall(attempt, NOT_DIALLED_CAMPAIGN_NOT_RUNNING, 'cancelled', warmup);
-      }
-      if (job.window && !isWithinWindow(job.window, new Date())) {
-        return this.endWithoutCall(attempt, NOT_DIALLED_OUTSIDE_CALL_WINDOW, 'cancelled', warmup);
-      }
-      try {
-        const { requestUuid } = await this.deps.plivo.createCall({
-          from,
-          to: job.phoneNumber,
-          answer_url: urls.answer,
-          answer_method: 'POST',
-          ring_url: urls.ring,
-          hangup_url: urls.hangup,
-          ...(machineDetection ? { machine_detection: machineDetection, machine_detection_url: urls.machine } : {}),
-          ...(settings.ringTimeoutSeconds ? { ring_timeout: settings.ringTimeoutSeconds } : {}),
-          ...(settings.timeLimitSeconds ? { time_limit: settings.timeLimitSeconds } : {}),
-        });
-        await this.deps.events.initiated(job, callId, requestUuid, warmup);
+    const result = await requestCall(
+      {
+        beforeTry: async () => {
+          await this.deps.pacer.take();
+          // Fence, read from the bucket right before the request leaves: a pause or cancel acknowledged
+          // since the claim wins, and the claimed attempt is handed back without a call.
+          return (await this.deps.statusNow(job.campaignId)) === 'running' ? undefined : NOT_DIALLED_CAMPAIGN_NOT_RUNNING;
+        },
+        send: () =>
+          this.deps.plivo.createCall({
+            from,
+            to: job.phoneNumber,
+            answer_url: urls.answer,
+            answer_method: 'POST',
+            ring_url: urls.ring,
+            hangup_url: urls.hangup,
+            ...(machineDetection ? { machine_detection: machineDetection, machine_detection_url: urls.machine } : {}),
+            ...(settings.ringTimeoutSeconds ? { ring_timeout: settings.ringTimeoutSeconds } : {}),
+            ...(settings.timeLimitSeconds ? { time_limit: settings.timeLimitSeconds } : {}),
+          }),
+        wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+      },
+      PLIVO_RETRY_DELAYS_MS,
+    );
+    const log = { callId, campaignId: job.campaignId, to: maskPhone(job.phoneNumber), tries: result.tries };
+    switch (result.kind) {
+      case 'placed':
+        return this.deps.events.initiated(job, callId, result.requestUuid, warmup);
+      case 'called-off':
+        return this.endWithoutCall(attempt, result.reason, 'cancelled', warmup);
+      case 'not-placed':
+        this.deps.log.warn({ ...log, err: result.error, reason: result.reason }, 'call request failed; no call placed');
+        return this.endWithoutCall(attempt, result.reason, 'failed', warmup);
+      case 'unknown':
+        // Plivo may have placed this call: never send it again, and keep its slots. Its webhooks end
+        // it as usual; if none ever come, the scheduler ends it as `timeout` after CALL_TIMEOUT_MINUTES.
+        this.deps.log.error({ ...log, err: result.error, reason: result.reason }, 'call request outcome unknown; left to its webhooks or the call timeout');
         return;
-      } catch (e) {
-        // Only an answer from Plivo proves the call was not placed; a network error may hide a placed call.
-        const retry = e instanceof PlivoApiError && e.retryable && tries < PLIVO_RETRY_DELAYS_MS.length;
-        if (retry) {
-          await new Promise((r) => setTimeout(r, PLIVO_RETRY_DELAYS_MS[tries]));
-          continue;
-        }
-        this.deps.log.warn({ err: e, callId, to: maskPhone(job.phoneNumber) }, 'call request failed');
-        await this.deps.events.failed(job, callId, e instanceof PlivoApiError ? `plivo_${e.status}` : 'plivo_unreachable', 'failed', warmup);
-        return;
+      default: {
+        const unexpected: never = result;
+        return unexpected;
       }
     }
   }
