@@ -7,12 +7,16 @@ import { SimulatorClient } from '../../tools/plivo-simulator/src/client';
 import { ProxyAction, RunningServer, startPlivoFaultProxy, startWarmupServer, WarmupAnswer } from './dialer-test-servers';
 
 const WARMUP = { tries: 3, timeoutMs: 300, backoffMs: 50 };
+const CALL_TIMEOUT_MS = 6_000;
 
 interface CallLogEntry {
   callId: string;
   status: string;
   to: string;
   from: string;
+  requestUuid?: string;
+  endedAt?: string;
+  requestedAt?: string;
   failureReason?: string;
   warmupAttempts?: number;
   warmupDurationMs?: number;
@@ -50,6 +54,9 @@ describe('dialer: from claimed attempt to Plivo call', () => {
         BOT_WARMUP_RETRIES: String(WARMUP.tries),
         BOT_WARMUP_TIMEOUT: String(WARMUP.timeoutMs),
         BOT_WARMUP_BACKOFF_MS: String(WARMUP.backoffMs),
+        // An attempt whose Call API request may have been placed stays open until its webhooks or this timeout.
+        CALL_TIMEOUT_MINUTES: String(CALL_TIMEOUT_MS / 60_000),
+        TIMEOUT_SWEEP_MS: '250',
       },
       simulatorEnv: { SIM_RING_MS: '20-50', SIM_TALK_MS: '50-100', SIM_TIME_SCALE: '1' },
     });
@@ -76,7 +83,7 @@ describe('dialer: from claimed attempt to Plivo call', () => {
 
   async function run(id: string, numbers: string[]): Promise<void> {
     const added = await api.post(`/campaigns/${id}/contacts`, { contacts: numbers.map((phoneNumber) => ({ phoneNumber })) });
-    expect(added.body.accepted).toBe(numbers.length);
+    expect(added.body).toMatchObject({ accepted: numbers.length });
     expect((await api.post(`/campaigns/${id}/start`)).status).toBe(200);
     await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign.status === 'completed', {
       timeoutMs: 60_000,
@@ -145,6 +152,64 @@ describe('dialer: from claimed attempt to Plivo call', () => {
       }
       expect(await simulator.calls({ answerUrlContains: id })).toEqual([]);
       expect(await activeCalls(id)).toBe(0);
+    }, 120_000);
+  });
+
+  describe('Plivo API errors', () => {
+    it('retries 429 and 503, never retries 400 or a request that may have been placed, and places at most one call each', async () => {
+      const [throttled, unavailable, invalid, dropped, serverError, normal] = phoneNumbers(6, 4400);
+      plivoByNumber.set(throttled, (n) => (n === 1 ? { kind: 'answer', status: 429, body: { api_id: 'x', error: 'too many requests' } } : { kind: 'forward' }));
+      plivoByNumber.set(unavailable, (n) => (n === 1 ? { kind: 'answer', status: 503, body: { api_id: 'x', error: 'unavailable' } } : { kind: 'forward' }));
+      plivoByNumber.set(invalid, () => ({ kind: 'answer', status: 400, body: { api_id: 'x', error: "invalid 'to' number" } }));
+      // The call is placed, but the answer never comes back: the dialer must not send it again.
+      plivoByNumber.set(dropped, () => ({ kind: 'forward-then-drop' }));
+      // A 500 may hide a placed call (none here): not sent again; the attempt ends by the call timeout.
+      plivoByNumber.set(serverError, () => ({ kind: 'answer', status: 500, body: { api_id: 'x', error: 'internal error' } }));
+      const id = await createCampaign();
+      const numbers = [throttled, unavailable, invalid, dropped, serverError, normal];
+      await run(id, numbers);
+
+      const requestsFor = (to: string) => proxy.requests.filter((r) => r.to === to);
+      expect(requestsFor(throttled).map((r) => r.status)).toEqual([429, 201]);
+      expect(requestsFor(unavailable).map((r) => r.status)).toEqual([503, 201]);
+      expect(requestsFor(invalid).map((r) => r.status)).toEqual([400]);
+      expect(requestsFor(dropped).map((r) => r.status)).toEqual([201]);
+      expect(requestsFor(serverError).map((r) => r.status)).toEqual([500]);
+      expect(requestsFor(normal).map((r) => r.status)).toEqual([201]);
+      // The retry waited for its backoff (500 ms) and its own pacing turn.
+      expect(requestsFor(throttled)[1].at - requestsFor(throttled)[0].at).toBeGreaterThanOrEqual(450);
+
+      const record = await simulator.calls({ answerUrlContains: id });
+      const placed = (to: string) => record.filter((c) => c.request.to === to);
+      expect(record.map((c) => c.request.to).sort()).toEqual([throttled, unavailable, dropped, normal].sort());
+
+      const log = await callLog(id, numbers.length);
+      const entry = (to: string) => log.find((c) => c.to === to)!;
+      for (const to of [throttled, unavailable, normal]) {
+        expect(entry(to)).toMatchObject({ status: 'completed', requestUuid: placed(to)[0].requestUuid });
+      }
+      expect(entry(invalid)).toMatchObject({ status: 'failed', failureReason: 'plivo_rejected_400' });
+      // No CallInitiated (the answer was lost), but the call's own webhooks complete it.
+      expect(entry(dropped).status).toBe('completed');
+      expect(entry(dropped).requestUuid).toBeUndefined();
+      // Its slots were kept until the timeout, not given back at the failed request.
+      expect(entry(serverError)).toMatchObject({ status: 'timeout' });
+      expect(Date.parse(entry(serverError).endedAt!) - Date.parse(entry(serverError).requestedAt!)).toBeGreaterThanOrEqual(CALL_TIMEOUT_MS);
+      expect(await activeCalls(id)).toBe(0);
+    }, 120_000);
+  });
+
+  describe('caller-id rotation', () => {
+    it('spreads the calls of a campaign evenly over its fromNumbers', async () => {
+      const fromNumbers = ['+14155550101', '+14155550102', '+14155550103'];
+      const id = await createCampaign({ fromNumbers, settings: { concurrentCallsLimit: 4 } });
+      await run(id, phoneNumbers(31, 4500));
+      const record = await simulator.calls({ answerUrlContains: id });
+      expect(record).toHaveLength(31);
+      const counts = fromNumbers.map((from) => record.filter((c) => c.request.from === from).length);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(31);
+      // Round robin over the campaign's own delivery order: 11/10/10 in some order.
+      expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
     }, 120_000);
   });
 });

@@ -83,7 +83,8 @@ export class CampaignDialer {
           msg.nak(200);
           return;
         }
-        const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.streamSequence);
+        // The consumer's delivery sequence counts this campaign's deliveries across every dialer.
+        const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.deliverySequence);
         if (!(await this.deps.events.claim(job, callId, from))) {
           log.warn({ callId }, 'attempt already claimed by another dialer; skipping');
           await ledger.release(result.added, callId);
