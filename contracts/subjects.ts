@@ -3,17 +3,26 @@
  * production) prefixes all of them so that several isolated systems can share one NATS server in tests.
  */
 export class Subjects {
-  readonly streams: { campaigns: string; clients: string; calls: string; dial: string };
-  readonly buckets: { campaignRuntime: string; clientRuntime: string; slots: string; idempotency: string };
+  readonly streams: { campaigns: string; clients: string; calls: string; dial: string; lists: string; dnc: string };
+  readonly buckets: { campaignRuntime: string; clientRuntime: string; slots: string; idempotency: string; contactIndex: string; dnc: string };
 
   constructor(readonly namespace = '') {
     // Assigned here, not as field initialisers: those would run before `namespace` is set.
-    this.streams = { campaigns: this.n('CAMPAIGNS'), clients: this.n('CLIENTS'), calls: this.n('CALLS'), dial: this.n('DIAL') };
+    this.streams = {
+      campaigns: this.n('CAMPAIGNS'),
+      clients: this.n('CLIENTS'),
+      calls: this.n('CALLS'),
+      dial: this.n('DIAL'),
+      lists: this.n('LISTS'),
+      dnc: this.n('DNC'),
+    };
     this.buckets = {
       campaignRuntime: this.n('campaign_runtime'),
       clientRuntime: this.n('client_runtime'),
       slots: this.n('slots'),
       idempotency: this.n('idempotency'),
+      contactIndex: this.n('contact_index'),
+      dnc: this.n('dnc'),
     };
   }
 
@@ -59,6 +68,21 @@ export class Subjects {
   allCalls(): string {
     return this.p('call.>');
   }
+  listEvents(listId: string): string {
+    return this.p(`list.${listId}.events`);
+  }
+  listContacts(listId: string): string {
+    return this.p(`list.${listId}.contacts`);
+  }
+  allLists(): string {
+    return this.p('list.>');
+  }
+  dncEvents(clientId: string): string {
+    return this.p(`dnc.${clientId}.events`);
+  }
+  allDnc(): string {
+    return this.p('dnc.>');
+  }
   dialQueue(campaignId: string): string {
     return this.p(`dial.${campaignId}`);
   }
@@ -79,7 +103,7 @@ export class Subjects {
 }
 
 export type ServiceName = 'campaigns' | 'dialer' | 'call-tracking' | 'scheduler';
-export type CallEventKind = 'requested' | 'initiated' | 'ringing' | 'answered' | 'machine' | 'ended';
+export type CallEventKind = 'requested' | 'initiated' | 'ringing' | 'answered' | 'machine' | 'ended' | 'skipped';
 
 /** The call id in a call event subject (`[ns.]call.<campaignId>.<callId>.<kind>`). */
 export function callIdOfSubject(subject: string): string {

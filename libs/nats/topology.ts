@@ -51,6 +51,22 @@ export function streamConfigs(subjects: Subjects, replicas: number): Partial<Str
       duplicate_window: 10 * 60 * SECOND_NS,
       description: 'Work queue of contact attempts waiting to be dialled: dial.<campaignId>',
     },
+    {
+      ...common,
+      name: subjects.streams.lists,
+      subjects: [subjects.allLists()],
+      retention: RetentionPolicy.Limits,
+      duplicate_window: 10 * 60 * SECOND_NS,
+      description: 'Contact lists (list.<id>.events) and their contact batches (list.<id>.contacts)',
+    },
+    {
+      ...common,
+      name: subjects.streams.dnc,
+      subjects: [subjects.allDnc()],
+      retention: RetentionPolicy.Limits,
+      duplicate_window: 10 * 60 * SECOND_NS,
+      description: 'Do-not-call numbers added and removed, per client: dnc.<clientId>.events',
+    },
   ];
 }
 
@@ -70,6 +86,8 @@ export interface Buckets {
   campaignRuntime: KV;
   clientRuntime: KV;
   slots: KV;
+  contactIndex: KV;
+  dnc: KV;
 }
 
 /** Opens (creating when missing) the KV buckets of small shared state. */
@@ -81,5 +99,7 @@ export async function ensureBuckets(nc: NatsConnection, subjects: Subjects, repl
     campaignRuntime: await open(subjects.buckets.campaignRuntime, 'Per campaign: status, limit and dial settings'),
     clientRuntime: await open(subjects.buckets.clientRuntime, 'Per client: concurrent-call limit'),
     slots: await open(subjects.buckets.slots, 'Concurrency slots: campaign.<id>, client.<id>, global'),
+    contactIndex: await open(subjects.buckets.contactIndex, 'Contact ids taken per campaign or list: campaign.<id>.<contactId>, list.<id>.<contactId>'),
+    dnc: await open(subjects.buckets.dnc, 'Do-not-call numbers: <clientId>.<sha256 of the E.164 number, hex>'),
   };
 }

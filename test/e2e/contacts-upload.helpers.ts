@@ -7,7 +7,7 @@ export interface Uploader {
   api: ApiClient;
   key: string;
   /** Sends `body` as it is; a ReadableStream goes out chunked, without a Content-Length. */
-  send(method: string, path: string, body: BodyInit, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  send(method: string, path: string, body: string | FormData | ReadableStream<Uint8Array>, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   csv(path: string, text: string): Promise<{ status: number; body: any }>;
   multipart(path: string, text: string, field?: string): Promise<{ status: number; body: any }>;
 }
