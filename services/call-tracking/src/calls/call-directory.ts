@@ -7,6 +7,9 @@ import { getJson } from '@libs/nats/kv';
 import { NatsContext } from '@libs/nats/nats-context';
 
 const MAX_CACHED = 20_000;
+/** How long a campaign's runtime entry is reused: answer callbacks of one campaign come in bursts, and
+ * what the answer XML needs of it (bot URL, answer URL, agent) changes rarely. */
+const CAMPAIGN_TTL_MS = 2_000;
 
 /**
  * Finds what a webhook needs about its call straight from the streams: the dialer published
@@ -15,6 +18,7 @@ const MAX_CACHED = 20_000;
  */
 export class CallDirectory {
   private readonly requested = new Map<string, CallRequested>();
+  private readonly campaigns = new Map<string, { at: number; runtime: Promise<CampaignRuntime | undefined> }>();
 
   constructor(private readonly nats: NatsContext) {}
 
@@ -38,8 +42,17 @@ export class CallDirectory {
     this.requested.delete(`${campaignId}/${callId}`);
   }
 
-  async campaign(campaignId: string): Promise<CampaignRuntime | undefined> {
-    return getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, campaignId);
+  campaign(campaignId: string, now = Date.now()): Promise<CampaignRuntime | undefined> {
+    const cached = this.campaigns.get(campaignId);
+    if (cached && now - cached.at < CAMPAIGN_TTL_MS) return cached.runtime;
+    const runtime = getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, campaignId);
+    if (this.campaigns.size >= MAX_CACHED) this.campaigns.clear();
+    this.campaigns.set(campaignId, { at: now, runtime });
+    runtime.then(
+      (found) => found === undefined && this.campaigns.delete(campaignId),
+      () => this.campaigns.delete(campaignId),
+    );
+    return runtime;
   }
 
   private async last<E>(campaignId: string, callId: string, kind: CallEventKind): Promise<E | undefined> {
