@@ -8,7 +8,7 @@ import { NatsContext } from '@libs/nats/nats-context';
 import { CampaignsConfig } from './config';
 import { CampaignCommands } from './campaign/campaign-commands.service';
 import { CampaignsRpcController } from './campaign/campaigns.rpc-controller';
-import { OrderedImports } from './imports/ordered-imports';
+import { ContactIndex } from './imports/contact-index';
 import { ClientStreamProcessor } from './clients/client-stream.processor';
 import { ClientsRpcController } from './clients/clients.rpc-controller';
 import { CampaignStreamProcessor } from './dispatch/campaign-stream.processor';
@@ -66,7 +66,7 @@ export class CampaignsAppModule {
         CampaignStreamProcessor,
         ClientStreamProcessor,
         CallOutcomeProcessor,
-        OrderedImports,
+        { provide: ContactIndex, inject: [NATS], useFactory: (nats: NatsContext) => new ContactIndex(nats.buckets.contactIndex) },
         CampaignsRpcController,
         ClientsRpcController,
         healthResponder('campaigns'),

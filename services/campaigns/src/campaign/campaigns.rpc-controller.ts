@@ -24,8 +24,8 @@ import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, NATS, RPC } from '@libs/nest/tokens';
 import { CampaignsConfig } from '../config';
 import { normalizeContacts } from '../contacts/normalize-contacts';
-import { contactBatches } from '../imports/contact-batches';
-import { CAMPAIGNS_PROCESSOR_DURABLE, OrderedImports } from '../imports/ordered-imports';
+import { ContactIndex } from '../imports/contact-index';
+import { campaignScope, importFreshContacts } from '../imports/import-contacts';
 import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CampaignData } from './campaign';
@@ -50,7 +50,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     private readonly campaigns: CampaignsReadModel,
     private readonly contacts: ContactsReadModel,
     private readonly runtime: RuntimeWriter,
-    private readonly imports: OrderedImports,
+    private readonly contactIndex: ContactIndex,
     private readonly feeder: ContactFeeder,
   ) {}
 
@@ -157,23 +157,18 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     const batch = normalizeContacts(req.campaignId, req.contacts, req.firstRow ?? 1);
     const metadata = metadataOf(req);
     const subject = this.nats.subjects.campaignContacts(req.campaignId);
-    const target = { stream: this.nats.subjects.streams.campaigns, durable: CAMPAIGNS_PROCESSOR_DURABLE, subject };
-    // Runs after the previous chunks of this campaign are projected, so `known` sees them too.
-    return this.imports.run(target, async () => {
-      const known = await this.contacts.existingIds(batch.accepted.map((c) => c.contactId));
-      const fresh = batch.accepted.filter((c) => !known.has(c.contactId));
-      for (const [i, contacts] of contactBatches(fresh).entries()) {
-        const event = makeEvent(
-          ContactsAddedV1,
-          { campaignId: req.campaignId, batchId: `${metadata.commandId}:${i}`, contacts },
-          metadata,
-          { aggregateId: req.campaignId, campaignId: req.campaignId, clientId: req.clientId },
-          i,
-        );
-        await this.nats.js.publish(subject, encodeEvent(event), { msgID: event.id });
-      }
-      return { accepted: fresh.length, rejected: batch.rejected, duplicates: batch.duplicates + known.size };
+    // Contacts the campaign already has (earlier chunks and uploads too) are claimed; only new ones are published.
+    const fresh = await importFreshContacts(this.contactIndex, campaignScope(req.campaignId), metadata.commandId, batch.accepted, async (contacts, i) => {
+      const event = makeEvent(
+        ContactsAddedV1,
+        { campaignId: req.campaignId, batchId: `${metadata.commandId}:${i}`, contacts },
+        metadata,
+        { aggregateId: req.campaignId, campaignId: req.campaignId, clientId: req.clientId },
+        i,
+      );
+      await this.nats.js.publish(subject, encodeEvent(event), { msgID: event.id });
     });
+    return { accepted: fresh.length, rejected: batch.rejected, duplicates: batch.duplicates + batch.accepted.length - fresh.length };
   }
 
   private async owned(req: CampaignRequest): Promise<CampaignDoc> {

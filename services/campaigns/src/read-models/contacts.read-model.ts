@@ -51,7 +51,7 @@ export class ContactsReadModel {
   /** Inserts a batch; a contact already present (replay, duplicate add) is left untouched. */
   async addBatch(campaignId: string, clientId: string, contacts: NormalizedContact[], batchSeq: number, at: string) {
     if (contacts.length === 0) return;
-    const known = await this.existingIds(contacts.map((c) => c.contactId));
+    // No lookup of existing ids first: FerretDB scans the collection for `_id $in`; the unique _id drops repeats.
     const docs: ContactDoc[] = contacts
       .map(({ contactId, ...c }, i) => ({
         ...c,
@@ -64,9 +64,7 @@ export class ContactsReadModel {
         calls: 0,
         addedAt: at,
         updatedAt: at,
-      }))
-      .filter((d) => !known.has(d._id));
-    if (docs.length === 0) return;
+      }));
     await this.collection.insertMany(docs, { ordered: false }).catch((e) => {
       if (!isDuplicateKey(e)) throw e;
     });
