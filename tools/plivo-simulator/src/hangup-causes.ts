@@ -1,8 +1,11 @@
 // What the hangup webhook says for each way a simulated call can end.
-// Sources: plivo.com/docs/voice/troubleshooting/hangup-causes (codes 4000, 1000,
-// 2010 and the HangupSource names are from there) and the Q.850 cause names Plivo
-// passes in `HangupCause`. Codes marked "unconfirmed" could not be checked
-// against Plivo's docs; see README.md.
+// Sources: plivo.com/docs/voice/troubleshooting/hangup-causes (codes 0, 1000-1020,
+// 2000-2060, 4000-4030 and the HangupSource names are from there; call-tracking keeps
+// the same list in services/call-tracking/src/webhooks/hangup-causes.ts, and its
+// outcome.unit.spec.ts checks every ending below against its mapping) and the Q.850
+// cause names Plivo passes in `HangupCause`. Codes marked "unconfirmed" could not be
+// checked against Plivo's docs (see README.md); the platform does not rely on them:
+// for those endings CallStatus (busy, no-answer) or HangupSource (Error) decides.
 import { Outcome } from './types';
 
 export interface HangupInfo {

@@ -1,20 +1,28 @@
-import { Body, Controller, Header, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, createParamDecorator, ExecutionContext, Header, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Request } from 'express';
 import { Logger } from 'pino';
 import { LOGGER } from '@libs/nest/tokens';
 import { CallDirectory } from '../calls/call-directory';
 import { answerXml } from './answer-xml';
 import { TrackingEventsPublisher } from './call-events.publisher';
-import { outcomeOf } from './outcome';
+import { endedFromHangup } from './hangup-report';
 import { PlivoSignatureGuard } from './plivo-signature.guard';
 
-type Params = Record<string, string>;
+type Params = Record<string, string | undefined>;
 
-const num = (v: string | undefined) => (v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
+/** The form parameters of a Plivo callback, one string per name ({} when there is no form body). */
+const PlivoParams = createParamDecorator((_: unknown, ctx: ExecutionContext): Params => {
+  const body = ctx.switchToHttp().getRequest<Request>().body as Record<string, unknown> | undefined;
+  if (typeof body !== 'object' || body === null) return {};
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
+});
 
 /**
  * Plivo's callbacks for one call: `/plivo/<campaignId>/<callId>/<ring|answer|machine|hangup>`.
- * Every request must carry a valid V3 signature over the URL Plivo called; otherwise 403 and nothing
- * is published.
+ * Every request must carry a valid V3 signature over the URL Plivo called (PlivoSignatureGuard);
+ * otherwise 403 and nothing is published. Every handler may run twice, concurrently or late: each
+ * event is published at most once per call and kind (TrackingEventsPublisher), and a callback for a
+ * call that already ended publishes nothing new about its outcome.
  */
 @Controller('plivo/:campaignId/:callId')
 @UseGuards(PlivoSignatureGuard)
@@ -28,51 +36,47 @@ export class PlivoWebhooksController {
   @Post('answer')
   @HttpCode(200)
   @Header('content-type', 'application/xml')
-  async answer(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
+  async answer(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @PlivoParams() params: Params) {
     const [call, campaign] = await Promise.all([this.calls.callRequested(campaignId, callId), this.calls.campaign(campaignId)]);
     if (call) {
-      const machine = body.Machine === 'true';
-      await this.events.answered(call, { callUuid: body.CallUUID ?? '', machineDetected: machine });
-      if (machine) await this.events.machineDetected(call, { callUuid: body.CallUUID ?? '' });
+      const callUuid = params.CallUUID ?? '';
+      const machine = params.Machine === 'true';
+      await Promise.all([
+        this.events.answered(call, { callUuid, machineDetected: machine }),
+        machine ? this.events.machineDetected(call, { callUuid }) : undefined,
+      ]);
     } else this.log.warn({ campaignId, callId }, 'answer callback for an unknown call');
     return answerXml(campaign, call);
   }
 
   @Post('ring')
   @HttpCode(200)
-  async ring(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
+  async ring(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @PlivoParams() params: Params) {
     const call = await this.calls.callRequested(campaignId, callId);
-    if (call) await this.events.ringing(call, { callUuid: body.CallUUID ?? '', ...(body.RequestUUID ? { requestUuid: body.RequestUUID } : {}) });
+    if (call) await this.events.ringing(call, { callUuid: params.CallUUID ?? '', ...(params.RequestUUID ? { requestUuid: params.RequestUUID } : {}) });
     return 'OK';
   }
 
   @Post('machine')
   @HttpCode(200)
-  async machine(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
+  async machine(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @PlivoParams() params: Params) {
     const call = await this.calls.callRequested(campaignId, callId);
-    if (call && body.Machine === 'true') await this.events.machineDetected(call, { callUuid: body.CallUUID ?? '' });
+    if (call && params.Machine === 'true') await this.events.machineDetected(call, { callUuid: params.CallUUID ?? '' });
     return 'OK';
   }
 
   @Post('hangup')
   @HttpCode(200)
-  async hangup(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @Body() body: Params) {
+  async hangup(@Param('campaignId') campaignId: string, @Param('callId') callId: string, @PlivoParams() params: Params) {
     const call = await this.calls.callRequested(campaignId, callId);
     if (!call) {
       this.log.warn({ campaignId, callId }, 'hangup callback for an unknown call');
       return 'OK';
     }
-    const machineDetected = body.Machine === 'true' || (await this.calls.hasEvent(campaignId, callId, 'machine'));
-    await this.events.ended(call, {
-      outcome: outcomeOf(body, machineDetected),
-      ...(body.CallUUID ? { callUuid: body.CallUUID } : {}),
-      endedAt: new Date().toISOString(),
-      ...(num(body.Duration) !== undefined ? { duration: num(body.Duration) } : {}),
-      ...(num(body.BillDuration) !== undefined ? { billDuration: num(body.BillDuration) } : {}),
-      ...(body.HangupCause ? { hangupCause: body.HangupCause } : {}),
-      ...(body.HangupCauseCode ? { hangupCauseCode: body.HangupCauseCode } : {}),
-      machineDetected,
-    });
+    const machineDetected = params.Machine === 'true' || (await this.calls.hasEvent(campaignId, callId, 'machine'));
+    const ended = endedFromHangup(params, machineDetected, new Date().toISOString());
+    const published = await this.events.ended(call, ended);
+    if (!published) this.log.debug({ campaignId, callId }, 'hangup for a call that already ended: nothing new published');
     this.calls.forget(campaignId, callId);
     return 'OK';
   }
