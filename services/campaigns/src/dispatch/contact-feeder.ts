@@ -94,7 +94,7 @@ export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
   private async openTimezones(campaign: CampaignDoc, now: Date): Promise<(string | null)[] | undefined> {
     const window = campaign.settings.callWindow;
     if (!window) return undefined;
-    const waiting = await this.contacts.pendingTimezones(campaign._id);
+    const waiting = (await this.contacts.pendingByTimezone(campaign._id)).map((z) => z.timezone);
     const open = waiting.filter((zone) => isWithinWindow(windowFor(window, zone ?? undefined)!, now));
     const closed = waiting.filter((zone) => !open.includes(zone));
     if (closed.length > 0) {

@@ -84,12 +84,7 @@ export class ContactsReadModel {
     return this.collection.find(filter).sort(SORT_BY[order]).limit(limit).toArray();
   }
 
-  /** Time zones of the contacts waiting to be dialled (`null`: none given). */
-  async pendingTimezones(campaignId: string): Promise<(string | null)[]> {
-    const zones = await this.collection.distinct('timezone', { campaignId, status: 'pending' });
-    return zones.map((z) => (typeof z === 'string' ? z : null));
-  }
-
+  /** How many contacts wait to be dialled per time zone (`null`: none given). */
   async pendingByTimezone(campaignId: string): Promise<{ timezone: string | null; n: number }[]> {
     const rows = await this.collection
       .aggregate<{ _id: string | null; n: number }>([{ $match: { campaignId, status: 'pending' } }, { $group: { _id: '$timezone', n: { $sum: 1 } } }])
