@@ -18,8 +18,9 @@ export class PlivoSignatureGuard implements CanActivate {
     @Inject(CONFIG) private readonly config: TrackingConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
-    const base = new URL(config.PUBLIC_BASE_URL);
-    this.publicBase = `${base.origin}${base.pathname.replace(/\/$/, '')}`;
+    // The same string the dialer builds the webhook URLs from (services/dialer webhook-urls.ts), so the URL
+    // checked is the URL Plivo was given, byte for byte (no port or case normalisation).
+    this.publicBase = config.PUBLIC_BASE_URL.replace(/\/$/, '');
   }
 
   canActivate(context: ExecutionContext): boolean {
