@@ -12,6 +12,7 @@ import { encodeEvent } from '@libs/event-store/codec';
 import { isWrongLastSequence } from '@libs/event-store/jetstream-event-store';
 import { NatsContext } from '@libs/nats/nats-context';
 import { NATS } from '@libs/nest/tokens';
+import { TrackingMetrics } from '../metrics/tracking-metrics';
 
 type Contract = { type: string; version: number };
 
@@ -23,7 +24,10 @@ type Contract = { type: string; version: number };
  */
 @Injectable()
 export class TrackingEventsPublisher {
-  constructor(@Inject(NATS) private readonly nats: NatsContext) {}
+  constructor(
+    @Inject(NATS) private readonly nats: NatsContext,
+    private readonly metrics: TrackingMetrics,
+  ) {}
 
   ringing(call: CallRequested, data: { callUuid: string; requestUuid?: string }) {
     return this.publish(call, 'ringing', CallRingingV1, { ...data, ringingAt: now() });
@@ -57,16 +61,19 @@ export class TrackingEventsPublisher {
         causationId: call.id,
       },
     };
+    let isNew: boolean;
     try {
       const ack = await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, kind), encodeEvent(event), {
         msgID: event.id,
         expect: { lastSubjectSequence: 0 },
       });
-      return !ack.duplicate;
+      isNew = !ack.duplicate;
     } catch (e) {
-      if (isWrongLastSequence(e)) return false;
-      throw e;
+      if (!isWrongLastSequence(e)) throw e;
+      isNew = false;
     }
+    this.metrics.eventPublished(kind, isNew);
+    return isNew;
   }
 }
 

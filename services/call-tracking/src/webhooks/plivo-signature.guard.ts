@@ -3,6 +3,7 @@ import { Request } from 'express';
 import { Logger } from 'pino';
 import { CONFIG, LOGGER } from '@libs/nest/tokens';
 import { TrackingConfig } from '../config';
+import { TrackingMetrics } from '../metrics/tracking-metrics';
 import { checkSignature } from './signature';
 
 /**
@@ -17,6 +18,7 @@ export class PlivoSignatureGuard implements CanActivate {
   constructor(
     @Inject(CONFIG) private readonly config: TrackingConfig,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly metrics: TrackingMetrics,
   ) {
     // The same string the dialer builds the webhook URLs from (services/dialer webhook-urls.ts), so the URL
     // checked is the URL Plivo was given, byte for byte (no port or case normalisation).
@@ -37,6 +39,7 @@ export class PlivoSignatureGuard implements CanActivate {
       { authToken: this.config.PLIVO_AUTH_TOKEN, mainAuthToken: this.config.PLIVO_MAIN_AUTH_TOKEN },
     );
     if (result.ok) return true;
+    this.metrics.signatureRejected(result.reason);
     this.log.warn({ path: req.originalUrl, reason: result.reason }, 'webhook refused: missing or invalid Plivo signature');
     throw new ForbiddenException(
       result.reason === 'missing'
