@@ -3,6 +3,7 @@ import { Stack } from '@libs/testing/stack';
 import { newClient, startTestStack } from '@libs/testing/test-stack';
 import { waitFor } from '@libs/testing/wait-for';
 import { CallRecord, SimulatorClient } from '../../tools/plivo-simulator/src/client';
+import { dropReadModels } from '../../scripts/rebuild/read-models';
 
 const RETRY_DELAY_MINUTES = 0.02; // 1.2 s
 
@@ -135,5 +136,37 @@ describe('retries', () => {
     expect(done.campaign).toMatchObject({ totalContacts: 40, completedCalls: 27, failedCalls: 10, voicemailCalls: 3, progress: 100 });
     const stats = await api.get(`/campaigns/${id}/stats`);
     expect(stats.body.contactsByStatus).toEqual({ completed: 27, failed: 10, voicemail: 3 });
-  }, 240_000);
+
+    // A full rebuild of the campaigns read models from the streams gives the same contacts and counters.
+    const before = await contactRows(id);
+    expect(before).toHaveLength(40);
+    await stack.kill('campaigns');
+    const dropped = await dropReadModels('campaigns', {
+      natsUrl: stack.env.NATS_URL,
+      natsNamespace: stack.natsNamespace,
+      mongoUrl: stack.env.MONGO_URL,
+      mongoDb: stack.mongoDb,
+    });
+    expect(dropped).toEqual(expect.arrayContaining([expect.stringMatching(/contacts$/), expect.stringMatching(/campaigns-call-outcomes$/)]));
+    await stack.restart('campaigns');
+    let after: unknown[] = [];
+    await waitFor(
+      async () => {
+        after = await contactRows(id).catch(() => []);
+        return JSON.stringify(after) === JSON.stringify(before) ? true : undefined;
+      },
+      { timeoutMs: 60_000, description: 'the rebuilt contacts to equal the originals' },
+    ).catch(() => expect(after).toEqual(before));
+    expect((await api.get(`/campaigns/${id}/stats`)).body.contactsByStatus).toEqual({ completed: 27, failed: 10, voicemail: 3 });
+    expect((await progress(id)).campaign).toMatchObject({ status: 'completed', completedCalls: 27, failedCalls: 10, voicemailCalls: 3 });
+    expect((await simulator.calls({ answerUrlContains: id })).length).toBe(10 * 3 + 3 + 27);
+  }, 300_000);
+
+  async function contactRows(id: string) {
+    const page = await api.get(`/campaigns/${id}/contacts?limit=500`);
+    if (page.status !== 200) throw new Error(`contacts: ${page.status}`);
+    return page.body.items
+      .map((c: Record<string, unknown>) => ({ id: c.id, status: c.status, attempts: c.attempts, calls: c.calls, lastOutcome: c.lastOutcome }))
+      .sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id));
+  }
 });

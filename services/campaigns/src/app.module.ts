@@ -19,6 +19,10 @@ import { CallOutcomeProcessor } from './outcomes/call-outcome.processor';
 import { CampaignsReadModel } from './read-models/campaigns.read-model';
 import { ClientsReadModel } from './read-models/clients.read-model';
 import { ContactsReadModel } from './read-models/contacts.read-model';
+import { ListCopier } from './lists/list-copier';
+import { ListsProcessor } from './lists/lists.processor';
+import { ListsReadModel } from './lists/lists.read-model';
+import { ListsRpcController } from './lists/lists.rpc-controller';
 
 const readModel = <T>(ReadModel: new (db: Db) => T) => ({
   provide: ReadModel,
@@ -49,6 +53,7 @@ export class CampaignsAppModule {
       providers: [
         readModel(CampaignsReadModel),
         readModel(ContactsReadModel),
+        readModel(ListsReadModel),
         readModel(ClientsReadModel),
         Indexes,
         {
@@ -69,6 +74,9 @@ export class CampaignsAppModule {
         { provide: ContactIndex, inject: [NATS], useFactory: (nats: NatsContext) => new ContactIndex(nats.buckets.contactIndex) },
         CampaignsRpcController,
         ClientsRpcController,
+        ListCopier,
+        ListsProcessor,
+        ListsRpcController,
         healthResponder('campaigns'),
       ],
     };

@@ -33,7 +33,9 @@ import { ContactFeeder } from '../dispatch/contact-feeder';
 import { RuntimeWriter, runtimeOfState } from '../dispatch/runtime-writer';
 import { DeleteCampaign, LifecycleCommand, RetryCampaign, UpdateCampaign } from './campaign.commands';
 import { CampaignCommands } from './campaign-commands.service';
-import { ownedCampaign } from './campaign.decide';
+import { campaignDecider, ownedCampaign } from './campaign.decide';
+import { CreateCampaign } from './campaign.commands';
+import { ListCopier } from '../lists/list-copier';
 import { computeProgress } from './progress';
 import { isWithinWindow, windowFor } from '@libs/call-window/call-window';
 
@@ -51,6 +53,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
     private readonly contacts: ContactsReadModel,
     private readonly runtime: RuntimeWriter,
     private readonly contactIndex: ContactIndex,
+    private readonly listCopier: ListCopier,
     private readonly feeder: ContactFeeder,
   ) {}
 
@@ -82,7 +85,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
   private async create(req: CreateCampaignRequest) {
     const campaignId = randomUUID();
     const { settings, ...campaign } = req.campaign;
-    const result = await this.commands.execute({
+    const command: CreateCampaign = {
       type: 'CreateCampaign',
       data: {
         ...campaign,
@@ -92,7 +95,15 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
         settings: { ...DEFAULT_CAMPAIGN_SETTINGS, ...settings },
       },
       metadata: metadataOf(req),
-    });
+    };
+    if (campaign.listId) {
+      // The list's contacts go in before the campaign exists, so it can never start without them;
+      // a campaign the decider would refuse (checked first, without side effects) copies nothing.
+      campaignDecider.decide(command, campaignDecider.initialState());
+      await this.listCopier.ownedList(campaign.listId, req.clientId);
+      await this.listCopier.copyToCampaign(campaign.listId, campaignId, { ...command.metadata, clientId: req.clientId });
+    }
+    const result = await this.commands.execute(command);
     return result.state.status === 'none' ? null : view(result.state.campaign, result.state.status);
   }
 

@@ -67,6 +67,8 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
       await this.dialQueue.purge(doc._id);
       await this.contacts.cancelOpen(doc._id, event.occurredAt);
     }
+    // Nothing is left to dial; jobs still queued (hand-backs, a replay) would wait forever.
+    if (event.type === 'CampaignCompleted') await this.dialQueue.purge(doc._id);
   }
 
   private async contactsAdded(event: ContactsAdded, seq: number): Promise<void> {

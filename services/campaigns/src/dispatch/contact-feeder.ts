@@ -2,7 +2,10 @@ import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
 import { CallWindow, isWithinWindow, nextOpening, windowFor } from '@libs/call-window/call-window';
-import { CONFIG, LOGGER } from '@libs/nest/tokens';
+import { CampaignRuntime } from '@contracts/dialing/runtime';
+import { getJson } from '@libs/nats/kv';
+import { NatsContext } from '@libs/nats/nats-context';
+import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
 import { CampaignsConfig } from '../config';
 import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactDoc, ContactsReadModel } from '../read-models/contacts.read-model';
@@ -28,6 +31,7 @@ export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG) private readonly config: CampaignsConfig,
+    @Inject(NATS) private readonly nats: NatsContext,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly campaigns: CampaignsReadModel,
     private readonly contacts: ContactsReadModel,
@@ -69,6 +73,10 @@ export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async feed(campaignId: string): Promise<void> {
+    // The runtime entry, not the read model: while a read model is rebuilt its documents pass through
+    // old states (a long-completed campaign is briefly "running" again), and nothing may be fed then.
+    const runtime = await getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, campaignId);
+    if (runtime?.status !== 'running') return;
     const campaign = await this.campaigns.collection.findOne({ _id: campaignId });
     if (campaign?.status !== 'running') return;
     const target = Math.max(this.config.FEED_MIN_DEPTH, campaign.settings.concurrentCallsLimit * this.config.FEED_DEPTH_PER_SLOT);

@@ -19,6 +19,8 @@ import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 
 const SWEEP_MS = 30_000;
+const PROJECTION_POLL_MS = 250;
+const PROJECTION_WAIT_MS = 10 * 60_000;
 
 /**
  * Moves contacts through `calling` to their final status, or to a retry, from call events, and
@@ -55,7 +57,7 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       },
       this.log,
     );
-    await this.consumer.start(({ event }) => this.handle(event));
+    await this.consumer.start(({ event, msg }) => this.handle(event, () => msg.working()));
     // Covers a check lost with a crashed instance: every running campaign is looked at now and then.
     this.sweep = setInterval(() => void this.requestForRunning(), SWEEP_MS);
     void this.requestForRunning();
@@ -72,25 +74,49 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
     this.completion.stop();
   }
 
-  private async handle(event: CallRequested | CallEnded): Promise<void> {
+  private async handle(event: CallRequested | CallEnded, keepAlive: () => void): Promise<void> {
     const { contactId, callId, attempt, campaignId } = event.data;
     if (event.type === 'CallRequested') {
-      await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt);
+      if (!(await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt))) {
+        if (!(await this.contacts.exists(contactId))) {
+          await this.untilProjected(contactId, keepAlive);
+          await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt);
+        }
+      }
       this.feeder.request(campaignId);
       return;
     }
-    if (event.data.failureReason && NOT_DIALLED_REASONS.includes(event.data.failureReason)) return this.handBack(event);
-    await this.callEnded(event);
+    if (event.data.failureReason && NOT_DIALLED_REASONS.includes(event.data.failureReason)) {
+      await this.untilProjected(contactId, keepAlive);
+      return this.handBack(event);
+    }
+    await this.callEnded(event, keepAlive);
     this.completion.request(campaignId);
   }
 
-  private async callEnded(event: CallEnded): Promise<void> {
+  /**
+   * Call events only ever follow their contact's batch, except while a read model is rebuilt: then this
+   * consumer may run ahead of the contacts projection, and waits for it here, keeping the contact's
+   * events in order (a redelivery could reorder them).
+   */
+  private async untilProjected(contactId: string, keepAlive: () => void): Promise<void> {
+    for (let waited = 0; !(await this.contacts.exists(contactId)); waited += PROJECTION_POLL_MS) {
+      if (waited >= PROJECTION_WAIT_MS) throw new Error(`contact ${contactId} is not projected yet`);
+      keepAlive();
+      await new Promise((r) => setTimeout(r, PROJECTION_POLL_MS));
+    }
+  }
+
+  private async callEnded(event: CallEnded, keepAlive: () => void): Promise<void> {
     const { contactId, callId, attempt, campaignId, outcome, endedAt } = event.data;
-    const [contact, campaign] = await Promise.all([
-      this.contacts.get(contactId),
-      this.campaigns.collection.findOne({ _id: campaignId }, { projection: { settings: 1 } }),
-    ]);
-    if (!contact || !campaign) return;
+    let contact = await this.contacts.get(contactId);
+    if (!contact) {
+      await this.untilProjected(contactId, keepAlive);
+      contact = (await this.contacts.get(contactId))!;
+    }
+    // Projected by the same ordered processor, before any of its contacts.
+    const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { settings: 1 } });
+    if (!campaign) throw new Error(`campaign ${campaignId} of contact ${contactId} is not projected`);
     const next = afterCall(outcome, contact.calls + 1, campaign.settings, endedAt);
     const applied = await this.contacts.callEnded(contactId, callId, attempt, outcome, next, event.occurredAt);
     // A redelivery after a crash finds the update already made, but the retry notice may still be missing.

@@ -119,11 +119,16 @@ export class ContactsReadModel {
   }
 
   /** Attempt `attempt` started. Order-tolerant: a late request never reopens a finished attempt. */
-  async callRequested(contactId: string, callId: string, attempt: number, at: string): Promise<void> {
-    await this.collection.updateOne(
+  async callRequested(contactId: string, callId: string, attempt: number, at: string): Promise<boolean> {
+    const result = await this.collection.updateOne(
       { _id: contactId, $or: [{ attempts: { $lt: attempt } }, { attempts: attempt, status: { $in: ['pending', 'queued'] } }] },
       { $set: { status: 'calling', attempts: attempt, lastCallId: callId, updatedAt: at } },
     );
+    return result.matchedCount > 0;
+  }
+
+  async exists(contactId: string): Promise<boolean> {
+    return (await this.collection.countDocuments({ _id: contactId }, { limit: 1 })) > 0;
   }
 
   /**
