@@ -1,7 +1,10 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { AddContactsResponse, CallTrackingRpc, CampaignsRpc, RequestContext } from '@contracts/commands';
+import { CONFIG } from '@libs/nest/tokens';
+import { GatewayConfig } from '../config';
+import { ImportChunk } from '../contacts-upload/chunked-import';
 import { ContactUploads } from '../contacts-upload/contact-uploads';
 import { CONTACTS_UPLOAD_BODY, UPLOAD_ANSWER } from '../contacts-upload/upload.dto';
 import { chunkContext } from '../contacts-upload/chunk-context';
@@ -19,11 +22,14 @@ export class CampaignsHttpController {
   constructor(
     private readonly services: ServiceClient,
     private readonly uploads: ContactUploads,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {}
 
+  /** With `listId`, the list's contacts are copied into the campaign before it is created (this can take a while for a large list). */
   @Post()
   create(@Body() body: CreateCampaignDto, @Ctx() ctx: RequestContext) {
-    return this.services.command('campaigns', CampaignsRpc.createCampaign, { ...ctx, campaign: body });
+    const timeout = body.listId ? this.config.LIST_COPY_TIMEOUT_MS : this.config.RPC_TIMEOUT_MS;
+    return this.services.command('campaigns', CampaignsRpc.createCampaign, { ...ctx, campaign: body }, timeout);
   }
 
   @Get()
@@ -98,16 +104,16 @@ export class CampaignsHttpController {
     @Res({ passthrough: true }) res: Response,
     @Ctx() ctx: RequestContext,
   ) {
-    // Before anything is read: an unknown campaign is a 404 even for an empty upload.
-    await this.services.command('campaigns', CampaignsRpc.getCampaign, { ...ctx, campaignId: id, withStats: false });
-    return this.uploads.contacts(req, res, (chunk) =>
+    const send = (chunk: ImportChunk) =>
       this.services.command<AddContactsResponse>('campaigns', CampaignsRpc.addContacts, {
         ...chunkContext(ctx, chunk),
         campaignId: id,
         contacts: chunk.contacts,
         firstRow: chunk.firstRow,
-      }),
-    );
+      });
+    // An empty chunk first: an unknown campaign, or one that takes no contacts, is refused before anything is read.
+    await send({ index: -1, firstRow: 1, contacts: [] });
+    return this.uploads.contacts(req, res, send);
   }
 
   @Get(':id/contacts')

@@ -13,12 +13,13 @@ export class ServiceClient {
     @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  command<T>(service: ServiceName, name: string, payload: unknown): Promise<T> {
-    return this.call<T>(this.nats.subjects.command(service, name), payload);
+  /** `timeoutMs` (default RPC_TIMEOUT_MS) for the few commands that take long, e.g. a campaign that copies a large list. */
+  command<T>(service: ServiceName, name: string, payload: unknown, timeoutMs = this.config.RPC_TIMEOUT_MS): Promise<T> {
+    return this.call<T>(this.nats.subjects.command(service, name), payload, timeoutMs);
   }
 
   query<T>(service: ServiceName, name: string, payload: unknown): Promise<T> {
-    return this.call<T>(this.nats.subjects.query(service, name), payload);
+    return this.call<T>(this.nats.subjects.query(service, name), payload, this.config.RPC_TIMEOUT_MS);
   }
 
   async ping(service: ServiceName, timeoutMs: number): Promise<boolean> {
@@ -26,8 +27,8 @@ export class ServiceClient {
     return reply.ok;
   }
 
-  private async call<T>(subject: string, payload: unknown): Promise<T> {
-    const reply = await rpcRequest<T>(this.nats.nc, subject, payload, this.config.RPC_TIMEOUT_MS);
+  private async call<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
+    const reply = await rpcRequest<T>(this.nats.nc, subject, payload, timeoutMs);
     if (!reply.ok) throw new HttpException(reply.error, reply.error.statusCode);
     return reply.data;
   }
