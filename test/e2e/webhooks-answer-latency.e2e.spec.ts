@@ -14,8 +14,9 @@ import { publishCallRequested, putCampaignRuntime } from '../../services/call-tr
 const CALLS = 300;
 const WARM_UP = 20;
 const IN_FLIGHT = 2;
-/** Other test suites share the 2 CPUs: a round spoiled by their load spike is run again, up to 3 times. */
-const ROUNDS = 3;
+/** Other test suites share the 2 CPUs: a round spoiled by their load spike is run again (after a pause), up to 5 times. */
+const ROUNDS = 5;
+const PAUSE_MS = 2_000;
 const CAMPAIGN = 'camp-latency';
 const PUBLIC_BASE = 'https://calls.example.com';
 const TOKEN = 'latency-test-token';
@@ -28,8 +29,8 @@ function percentile(sorted: number[], p: number): number {
  * How fast the answer webhook returns its XML (Plivo waits for it while the callee hears silence):
  * 300 signed answer callbacks (after 20 to warm up), 2 in flight, to call-tracking running as its own
  * process as in production. Every answer looks up its call in the CALLS stream and publishes CallAnswered
- * before it replies. The best of up to 3 rounds (fresh calls each) must have p99 under 100 ms: a handler
- * that is slow fails every round, a neighbour's load spike only one.
+ * before it replies. The best of up to 5 rounds (fresh calls each) must have p99 under 100 ms: a handler
+ * that is slow fails every round, a neighbour's load spike only some.
  */
 describe('answer webhook latency', () => {
   let tracking: ManagedProcess;
@@ -102,6 +103,7 @@ describe('answer webhook latency', () => {
     let best = Infinity;
     let answered = 0;
     for (let r = 1; r <= ROUNDS && best >= 100; r++) {
+      if (r > 1) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
       const result = await round(r);
       expect(result.failures).toEqual([]);
       expect(result.figures.calls).toBe(CALLS);
@@ -114,5 +116,5 @@ describe('answer webhook latency', () => {
     const counts = Object.values(info.state.subjects ?? {});
     expect(counts).toHaveLength(answered);
     expect(counts.every((n) => n === 1)).toBe(true);
-  }, 240_000);
+  }, 300_000);
 });
