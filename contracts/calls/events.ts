@@ -14,8 +14,10 @@ export type CallOutcome = Static<typeof CallOutcomeSchema>;
 export const NOT_DIALLED_CAMPAIGN_NOT_RUNNING = 'campaign_not_running';
 /** failureReason of a CallEnded (outcome `cancelled`) for an attempt handed back because the contact's call window had closed. */
 export const NOT_DIALLED_OUTSIDE_CALL_WINDOW = 'outside_call_window';
+/** failureReason of a CallEnded (outcome `cancelled`) for an attempt a dialer handed back undialled because it was shutting down. */
+export const NOT_DIALLED_DIALER_STOPPING = 'dialer_stopping';
 /** Attempts ended with one of these reasons placed no call: they do not count against the contact's attempt budget. */
-export const NOT_DIALLED_REASONS: readonly string[] = [NOT_DIALLED_CAMPAIGN_NOT_RUNNING, NOT_DIALLED_OUTSIDE_CALL_WINDOW];
+export const NOT_DIALLED_REASONS: readonly string[] = [NOT_DIALLED_CAMPAIGN_NOT_RUNNING, NOT_DIALLED_OUTSIDE_CALL_WINDOW, NOT_DIALLED_DIALER_STOPPING];
 
 export const RETRYABLE_OUTCOMES: readonly CallOutcome[] = ['busy', 'no-answer', 'failed', 'timeout'];
 

@@ -4,6 +4,7 @@ import { Stack } from '@libs/testing/stack';
 import { newClient, startTestStack } from '@libs/testing/test-stack';
 import { waitFor } from '@libs/testing/wait-for';
 import { SimulatorClient } from '../../tools/plivo-simulator/src/client';
+import { addContacts, createCampaign, startCampaign, waitUntilCompleted } from './dialer-test-campaigns';
 import { ProxyAction, RunningServer, startPlivoFaultProxy, startWarmupServer, WarmupAnswer } from './dialer-test-servers';
 
 const WARMUP = { tries: 3, timeoutMs: 300, backoffMs: 50 };
@@ -69,27 +70,10 @@ describe('dialer: from claimed attempt to Plivo call', () => {
     await Promise.all(servers.map((s) => s.close()));
   });
 
-  async function createCampaign(extra: Record<string, unknown> = {}): Promise<string> {
-    const created = await api.post('/campaigns', {
-      name: 'dialer',
-      fromNumber: '+14155550100',
-      wssUrl: 'wss://bot.example.com/stream',
-      settings: { concurrentCallsLimit: 3 },
-      ...extra,
-    });
-    expect(created.status).toBe(201);
-    return created.body.id as string;
-  }
-
   async function run(id: string, numbers: string[]): Promise<void> {
-    const added = await api.post(`/campaigns/${id}/contacts`, { contacts: numbers.map((phoneNumber) => ({ phoneNumber })) });
-    expect(added.body).toMatchObject({ accepted: numbers.length });
-    expect((await api.post(`/campaigns/${id}/start`)).status).toBe(200);
-    await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign.status === 'completed', {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      description: `campaign ${id} to complete`,
-    });
+    await addContacts(api, id, numbers);
+    await startCampaign(api, id);
+    await waitUntilCompleted(api, id, 60_000);
   }
 
   /** The call log once every attempt in it has its final status. */
@@ -108,7 +92,7 @@ describe('dialer: from claimed attempt to Plivo call', () => {
 
   describe('bot warm-up', () => {
     it('retries a failing warm-up with backoff, then calls, recording tries and time', async () => {
-      const id = await createCampaign();
+      const id = await createCampaign(api, { limit: 3 }, []);
       warmupByCampaign.set(id, (n) => (n <= 2 ? 'fail' : 'ok'));
       const numbers = phoneNumbers(3, 4100);
       await run(id, numbers);
@@ -130,7 +114,7 @@ describe('dialer: from claimed attempt to Plivo call', () => {
     }, 120_000);
 
     it('bounds each try by BOT_WARMUP_TIMEOUT', async () => {
-      const id = await createCampaign();
+      const id = await createCampaign(api, { limit: 3 }, []);
       warmupByCampaign.set(id, (n) => (n === 1 ? 'hang' : 'ok'));
       await run(id, phoneNumbers(2, 4200));
       const log = await callLog(id, 2);
@@ -142,7 +126,7 @@ describe('dialer: from claimed attempt to Plivo call', () => {
     }, 120_000);
 
     it('fails the attempt as bot_warmup_failed after the last try: no call, slots freed', async () => {
-      const id = await createCampaign();
+      const id = await createCampaign(api, { limit: 3 }, []);
       warmupByCampaign.set(id, () => 'fail');
       await run(id, phoneNumbers(2, 4300));
       const log = await callLog(id, 2);
@@ -165,7 +149,7 @@ describe('dialer: from claimed attempt to Plivo call', () => {
       plivoByNumber.set(dropped, () => ({ kind: 'forward-then-drop' }));
       // A 500 may hide a placed call (none here): not sent again; the attempt ends by the call timeout.
       plivoByNumber.set(serverError, () => ({ kind: 'answer', status: 500, body: { api_id: 'x', error: 'internal error' } }));
-      const id = await createCampaign();
+      const id = await createCampaign(api, { limit: 3 }, []);
       const numbers = [throttled, unavailable, invalid, dropped, serverError, normal];
       await run(id, numbers);
 
@@ -202,7 +186,7 @@ describe('dialer: from claimed attempt to Plivo call', () => {
   describe('caller-id rotation', () => {
     it('spreads the calls of a campaign evenly over its fromNumbers', async () => {
       const fromNumbers = ['+14155550101', '+14155550102', '+14155550103'];
-      const id = await createCampaign({ fromNumbers, settings: { concurrentCallsLimit: 4 } });
+      const id = await createCampaign(api, { limit: 4, fromNumbers }, []);
       await run(id, phoneNumbers(31, 4500));
       const record = await simulator.calls({ answerUrlContains: id });
       expect(record).toHaveLength(31);

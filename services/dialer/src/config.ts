@@ -7,7 +7,9 @@ export const dialerConfigShape = {
   PLIVO_AUTH_TOKEN: z.string().min(1),
   PLIVO_API_URL: z.string().url().default('https://api.plivo.com'),
   /** Call API requests per second across every dialer instance (Plivo's default account limit is 2). */
-  PLIVO_MAX_CPS: z.coerce.number().positive().default(2),
+  PLIVO_MAX_CPS: z.coerce.number().int().min(1).default(2),
+  /** Time limit of one Call API request; kept under the 10 s shutdown deadline. */
+  PLIVO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(9_000).default(8_000),
   PUBLIC_BASE_URL: z.string().url(),
   GLOBAL_MAX_CALLS: z.coerce.number().int().min(1).default(50),
   DEFAULT_CLIENT_MAX_CALLS: z.coerce.number().int().min(1).default(10),

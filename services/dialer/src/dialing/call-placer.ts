@@ -1,16 +1,21 @@
 import { Logger } from 'pino';
-import { BOT_WARMUP_FAILED, NOT_DIALLED_CAMPAIGN_NOT_RUNNING, NOT_DIALLED_OUTSIDE_CALL_WINDOW } from '@contracts/calls/events';
+import {
+  BOT_WARMUP_FAILED,
+  NOT_DIALLED_CAMPAIGN_NOT_RUNNING,
+  NOT_DIALLED_DIALER_STOPPING,
+  NOT_DIALLED_OUTSIDE_CALL_WINDOW,
+} from '@contracts/calls/events';
 import { isWithinWindow } from '@libs/call-window/call-window';
 import { DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { maskPhone } from '@libs/logging/logger';
 import { requestCall } from '../plivo/call-request-policy';
-import { PlivoCallsClient } from '../plivo/plivo-calls.client';
+import { PlivoCallsClient, PlivoTransportError } from '../plivo/plivo-calls.client';
 import { SlotLedger } from '../slots/slot-ledger';
 import { BotWarmup } from '../warmup/bot-warmup';
 import { WarmupResult } from '../warmup/warmup-policy';
 import { CallEventsPublisher } from './call-events.publisher';
-import { Pacer } from './pacer';
+import { PacedRequest, Pacer, sleep } from './pacer';
 import { webhookUrls } from './webhook-urls';
 
 /** An attempt this dialer has claimed (CallRequested published) while holding its slots. */
@@ -40,54 +45,70 @@ const PLIVO_RETRY_DELAYS_MS = [500, 1_000, 2_000, 5_000];
 
 /**
  * Turns a claimed attempt into a Plivo call: warms the bot up, waits for the account-wide pacing turn,
- * re-reads the campaign status (the fence) and sends the Call API request. Every way out publishes
+ * re-reads the campaign status (the fence) and sends the Call API request (see requestCall for retries). Every way out publishes
  * what happened; when no call was placed the slots are given back at once.
  */
 export class CallPlacer {
   constructor(private readonly deps: CallPlacerDeps) {}
 
-  async place(attempt: ClaimedAttempt): Promise<void> {
+  /** `stop` (dialer shutting down) hands the attempt back undialled wherever it is before the request. */
+  async place(attempt: ClaimedAttempt, stop?: AbortSignal): Promise<void> {
     const { job, callId, campaign } = attempt;
-    const warmup = await this.deps.warmup.warm({
-      campaignId: job.campaignId,
-      clientId: job.clientId,
-      contactId: job.contactId,
-      callId,
-      ...(campaign.agentId ? { agentId: campaign.agentId } : {}),
-    });
+    const warmup = await this.deps.warmup.warm(
+      {
+        campaignId: job.campaignId,
+        clientId: job.clientId,
+        contactId: job.contactId,
+        callId,
+        ...(campaign.agentId ? { agentId: campaign.agentId } : {}),
+      },
+      stop,
+    );
+    if (stop?.aborted) return this.endWithoutCall(attempt, NOT_DIALLED_DIALER_STOPPING, 'cancelled', warmup);
     if (warmup && !warmup.ok) {
       this.deps.log.warn({ callId, attempts: warmup.attempts, err: warmup.lastError }, 'bot warm-up failed');
       return this.endWithoutCall(attempt, BOT_WARMUP_FAILED, 'failed', warmup);
     }
-    await this.request(attempt, warmup);
+    await this.request(attempt, warmup, stop);
   }
 
-  private async request(attempt: ClaimedAttempt, warmup: WarmupResult | undefined): Promise<void> {
+  private async request(attempt: ClaimedAttempt, warmup: WarmupResult | undefined, stop: AbortSignal | undefined): Promise<void> {
     const { job, callId, from, campaign } = attempt;
     const urls = webhookUrls(this.deps.publicBaseUrl, job.campaignId, callId);
     const { settings } = campaign;
     const machineDetection = settings.machineDetection && settings.machineDetection !== 'false' ? settings.machineDetection : undefined;
+    let paced: PacedRequest | undefined;
+    let tries = 0;
     const result = await requestCall(
       {
         beforeTry: async () => {
-          await this.deps.pacer.take();
-          // Fence, read from the bucket right before the request leaves: a pause or cancel acknowledged
-          // since the claim wins, and the claimed attempt is handed back without a call.
-          return (await this.deps.statusNow(job.campaignId)) === 'running' ? undefined : NOT_DIALLED_CAMPAIGN_NOT_RUNNING;
+          const admitted = await this.admitAndFence(job, `${callId}#${++tries}`, stop);
+          if (typeof admitted === 'string') return admitted;
+          paced = admitted;
+          return undefined;
         },
-        send: () =>
-          this.deps.plivo.createCall({
-            from,
-            to: job.phoneNumber,
-            answer_url: urls.answer,
-            answer_method: 'POST',
-            ring_url: urls.ring,
-            hangup_url: urls.hangup,
-            ...(machineDetection ? { machine_detection: machineDetection, machine_detection_url: urls.machine } : {}),
-            ...(settings.ringTimeoutSeconds ? { ring_timeout: settings.ringTimeoutSeconds } : {}),
-            ...(settings.timeLimitSeconds ? { time_limit: settings.timeLimitSeconds } : {}),
-          }),
-        wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+        send: async () => {
+          try {
+            const placed = await this.deps.plivo.createCall({
+              from,
+              to: job.phoneNumber,
+              answer_url: urls.answer,
+              answer_method: 'POST',
+              ring_url: urls.ring,
+              hangup_url: urls.hangup,
+              ...(machineDetection ? { machine_detection: machineDetection, machine_detection_url: urls.machine } : {}),
+              ...(settings.ringTimeoutSeconds ? { ring_timeout: settings.ringTimeoutSeconds } : {}),
+              ...(settings.timeLimitSeconds ? { time_limit: settings.timeLimitSeconds } : {}),
+            });
+            await this.paced(paced?.answered());
+            return placed;
+          } catch (e) {
+            // Cut off without an answer, the request may still be on its way to Plivo.
+            await this.paced(paced?.answered(e instanceof PlivoTransportError ? 1_000 : 0));
+            throw e;
+          }
+        },
+        wait: (ms) => sleep(ms, stop),
       },
       PLIVO_RETRY_DELAYS_MS,
     );
@@ -110,6 +131,31 @@ export class CallPlacer {
         return unexpected;
       }
     }
+  }
+
+  /**
+   * Waits until the account-wide pacer admits one more request, then reads the fence, the campaign
+   * status in the bucket: a pause or cancel acknowledged since the claim wins, and the claimed attempt
+   * is handed back without a call (so does a contact whose call window has closed). Resolves to the
+   * admission, or to the reason to call the request off.
+   */
+  private async admitAndFence(job: DialJob, requestId: string, stop: AbortSignal | undefined): Promise<PacedRequest | string> {
+    const paced = await this.deps.pacer.admit(requestId, stop);
+    if (!paced) return NOT_DIALLED_DIALER_STOPPING;
+    const calledOff =
+      (await this.deps.statusNow(job.campaignId)) !== 'running'
+        ? NOT_DIALLED_CAMPAIGN_NOT_RUNNING
+        : job.window && !isWithinWindow(job.window, new Date())
+          ? NOT_DIALLED_OUTSIDE_CALL_WINDOW
+          : undefined;
+    if (!calledOff) return paced;
+    await this.paced(paced.withdrawn());
+    return calledOff;
+  }
+
+  /** A pacer update that failed only keeps the request counting until its in-flight expiry: safe, so not fatal. */
+  private async paced(update: Promise<void> | undefined): Promise<void> {
+    await update?.catch((err) => this.deps.log.warn({ err }, 'pacer update failed'));
   }
 
   /** No call was placed: the end is published first (it is what counts), then the slots are given back. */

@@ -38,8 +38,9 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   ) {
     this.campaigns = new KvMirror(nats.buckets.campaignRuntime);
     this.clients = new KvMirror(nats.buckets.clientRuntime);
-    this.plivo = new PlivoCallsClient(config.PLIVO_API_URL, config.PLIVO_AUTH_ID, config.PLIVO_AUTH_TOKEN);
-    this.pacer = new Pacer(nats.buckets.slots, 'pacer', config.PLIVO_MAX_CPS);
+    this.plivo = new PlivoCallsClient(config.PLIVO_API_URL, config.PLIVO_AUTH_ID, config.PLIVO_AUTH_TOKEN, config.PLIVO_REQUEST_TIMEOUT_MS);
+    // A request cut off by the timeout may still reach Plivo a moment later: it counts a while longer.
+    this.pacer = new Pacer(nats.buckets.slots, 'pacer', { cps: config.PLIVO_MAX_CPS, inFlightExpiryMs: config.PLIVO_REQUEST_TIMEOUT_MS + 2_000 });
     this.events = new CallEventsPublisher(nats.js, nats.subjects);
     this.placer = new CallPlacer({
       warmup: botWarmup(config),
@@ -59,6 +60,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
 
   async onApplicationBootstrap() {
     await this.ledger.start();
+    await this.pacer.start();
     await this.clients.start(() => undefined);
     await this.campaigns.start((campaignId, runtime) => void this.reconcile(campaignId, runtime));
   }
@@ -69,6 +71,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     this.campaigns.stop();
     this.clients.stop();
     this.ledger.stop();
+    this.pacer.stop();
   }
 
   campaignRuntime(campaignId: string): CampaignRuntime | undefined {

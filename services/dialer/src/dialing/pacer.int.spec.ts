@@ -1,0 +1,86 @@
+import { connect, NatsConnection } from 'nats';
+import { testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { Pacer } from './pacer';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Pacer (real NATS KV, several instances)', () => {
+  const connections: NatsConnection[] = [];
+  const pacers: Pacer[] = [];
+  afterAll(async () => {
+    pacers.forEach((p) => p.stop());
+    await Promise.all(connections.map((c) => c.close()));
+  });
+
+  async function pacerSet(count: number, cps: number): Promise<Pacer[]> {
+    const bucket = uniqueName('pacer');
+    const set: Pacer[] = [];
+    for (let i = 0; i < count; i++) {
+      const nc = await connect({ servers: testNatsUrl() });
+      connections.push(nc);
+      const pacer = new Pacer(await nc.jetstream().views.kv(bucket, { history: 1 }), 'pacer', { cps, inFlightExpiryMs: 5_000 });
+      await pacer.start();
+      set.push(pacer);
+    }
+    pacers.push(...set);
+    return set;
+  }
+
+  it('lets no more than cps requests arrive in any second, across instances, with random delays', async () => {
+    const cps = 4;
+    const set = await pacerSet(3, cps);
+    const arrivals: number[] = [];
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 9 }, (_, lane) =>
+        (async () => {
+          for (let i = 0; i < 3; i++) {
+            const request = (await set[lane % 3].admit(`l${lane}-${i}`))!;
+            if (Math.random() < 0.2) {
+              await request.withdrawn();
+              continue;
+            }
+            await sleep(Math.random() * 150); // on the way to "Plivo"
+            arrivals.push(Date.now());
+            await sleep(Math.random() * 150); // the answer on its way back
+            await request.answered();
+          }
+        })(),
+      ),
+    );
+    const sorted = arrivals.sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; i < sorted.length; i++) {
+      while (sorted[i] - sorted[j] >= 1000) j++;
+      most = Math.max(most, i - j + 1);
+    }
+    expect(most).toBeLessThanOrEqual(cps);
+    expect(most).toBeGreaterThanOrEqual(cps - 1);
+    // Pacing, not stalling: ~22 requests at up to 4 per (1 s + delays).
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('wakes a waiting request as soon as an answer frees the window', async () => {
+    const [a, b] = await pacerSet(2, 1);
+    const first = (await a.admit('first'))!;
+    let admittedAt = 0;
+    const waiting = b.admit('second').then((r) => ((admittedAt = Date.now()), r));
+    await sleep(200);
+    expect(admittedAt).toBe(0); // in flight: it may arrive any moment, so the window is full
+    const answeredAt = Date.now();
+    await first.answered();
+    await waiting;
+    expect(admittedAt - answeredAt).toBeGreaterThanOrEqual(990);
+    expect(admittedAt - answeredAt).toBeLessThan(1_500);
+  });
+
+  it('stops waiting when aborted', async () => {
+    const [pacer] = await pacerSet(1, 1);
+    await pacer.admit('first');
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 50);
+    const started = Date.now();
+    expect(await pacer.admit('second', stop.signal)).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});

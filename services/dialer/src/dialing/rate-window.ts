@@ -1,0 +1,63 @@
+/**
+ * The account-wide sliding window of Call API requests, as pure functions over its stored state.
+ *
+ * Where Plivo counts a request (its arrival) is not observable, but it lies between the moment the
+ * request was admitted here and the moment its answer came back. A request is admitted only when
+ * fewer than `cps` earlier requests may still have arrived within the last second, counting a request
+ * as "may have arrived" from its admission until one second after its answer (for ever while it is in
+ * flight). Then no second, as Plivo sees it, holds more than `cps` requests, whatever the delays on
+ * the way: for any cps + 1 arrivals within one second, the one admitted last would have seen the
+ * other cps as possibly inside its second. Clocks of dialer hosts must agree (NTP); a skew adds to
+ * how early a host may send.
+ */
+
+/** Request id -> [admittedAt, answeredAt], times in epoch ms; answeredAt 0 while in flight. */
+export type RateWindow = Record<string, [number, number]>;
+
+export interface RateLimits {
+  cps: number;
+  /** An in-flight request older than this is taken as answered then (its dialer died). */
+  inFlightExpiryMs: number;
+}
+
+const WINDOW_MS = 1000;
+
+/** The time until which a request still counts against the window. */
+function countsUntil([admittedAt, answeredAt]: [number, number], limits: RateLimits): number {
+  const answered = answeredAt || admittedAt + limits.inFlightExpiryMs;
+  return answered + WINDOW_MS;
+}
+
+/** Drops requests that no longer count. */
+export function prune(window: RateWindow, now: number, limits: RateLimits): RateWindow {
+  return Object.fromEntries(Object.entries(window).filter(([, r]) => countsUntil(r, limits) > now));
+}
+
+export type Admission =
+  | { admitted: true; window: RateWindow }
+  /** Full: try again at `retryAt` or when the window changes (an answer arrives), whichever is first. */
+  | { admitted: false; retryAt: number };
+
+/** Admits request `id` now if the window has room; the returned window is to be stored with CAS. */
+export function admit(window: RateWindow, id: string, now: number, limits: RateLimits): Admission {
+  const live = prune(window, now, limits);
+  const entries = Object.values(live);
+  if (entries.length < limits.cps) return { admitted: true, window: { ...live, [id]: [now, 0] } };
+  // The earliest moment enough requests stop counting for one more to fit.
+  const until = entries.map((r) => countsUntil(r, limits)).sort((a, b) => a - b);
+  return { admitted: false, retryAt: until[entries.length - limits.cps] };
+}
+
+/** Records the answer (or the end of waiting for one) of an admitted request. */
+export function answered(window: RateWindow, id: string, at: number): RateWindow | undefined {
+  const entry = window[id];
+  if (!entry) return undefined;
+  return { ...window, [id]: [entry[0], Math.max(at, entry[0])] };
+}
+
+/** Takes back an admission that sent nothing (the fence called the request off). */
+export function withdrawn(window: RateWindow, id: string): RateWindow | undefined {
+  if (!window[id]) return undefined;
+  const { [id]: _gone, ...rest } = window;
+  return rest;
+}
