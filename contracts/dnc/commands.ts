@@ -23,6 +23,6 @@ export interface DoNotCallListRequest extends RequestContext, PageQuery {}
 export interface DoNotCallView {
   phoneNumber: string;
   listed: boolean;
-  /** When it was last added (listed) or removed. */
-  changedAt?: string;
+  /** When it was listed (listed numbers only). */
+  addedAt?: string;
 }

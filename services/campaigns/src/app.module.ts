@@ -20,6 +20,8 @@ import { CampaignsReadModel } from './read-models/campaigns.read-model';
 import { ClientsReadModel } from './read-models/clients.read-model';
 import { ContactsReadModel } from './read-models/contacts.read-model';
 import { ListCopier } from './lists/list-copier';
+import { DoNotCallProcessor } from './dnc/dnc.processor';
+import { DoNotCallRpcController } from './dnc/dnc.rpc-controller';
 import { ListsProcessor } from './lists/lists.processor';
 import { ListsReadModel } from './lists/lists.read-model';
 import { ListsRpcController } from './lists/lists.rpc-controller';
@@ -77,6 +79,8 @@ export class CampaignsAppModule {
         ListCopier,
         ListsProcessor,
         ListsRpcController,
+        DoNotCallProcessor,
+        DoNotCallRpcController,
         healthResponder('campaigns'),
       ],
     };

@@ -7,6 +7,8 @@ export const campaignsConfigShape = {
   DEFAULT_CLIENT_MAX_CALLS: z.coerce.number().int().min(1).default(10),
   /** Largest number of contacts one add-contacts request may carry. */
   MAX_CONTACTS_PER_REQUEST: z.coerce.number().int().min(1).default(10_000),
+  /** How long adding or removing do-not-call numbers waits for the change to reach the `dnc` KV bucket (then 409). */
+  DNC_APPLY_WAIT_MS: z.coerce.number().int().min(100).default(10_000),
   /** The dial queue of a running campaign is kept at max(FEED_MIN_DEPTH, limit * FEED_DEPTH_PER_SLOT) jobs, topped up at half. */
   FEED_MIN_DEPTH: z.coerce.number().int().min(1).default(20),
   FEED_DEPTH_PER_SLOT: z.coerce.number().min(1).default(2),

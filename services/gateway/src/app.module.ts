@@ -10,6 +10,7 @@ import { ContactUploads } from './contacts-upload/contact-uploads';
 import { HealthHttpController } from './health/health.http.controller';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { DoNotCallHttpController } from './dnc/dnc.http.controller';
 import { ListsHttpController } from './lists/lists.http.controller';
 import { ServiceClient } from './http/service-client';
 
@@ -21,7 +22,7 @@ export class GatewayAppModule {
       imports: [
         InfraModule.forService('gateway', config),
       ],
-      controllers: [ClientsHttpController, CampaignsHttpController, ListsHttpController, CallsHttpController, HealthHttpController],
+      controllers: [ClientsHttpController, CampaignsHttpController, ListsHttpController, DoNotCallHttpController, CallsHttpController, HealthHttpController],
       providers: [
         ServiceClient,
         ContactUploads,

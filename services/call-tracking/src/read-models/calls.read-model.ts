@@ -60,6 +60,8 @@ export class CallsReadModel {
   }
 
   async apply(event: CallEvent): Promise<void> {
+    // call.> also carries ContactSkipped (a do-not-call number, never dialled) and types of newer versions: no call to record.
+    if (!PROJECTED.has(event.type)) return;
     const { callId, campaignId, contactId, attempt } = event.data;
     await this.collection.updateOne(
       { _id: callId },
@@ -77,6 +79,8 @@ export class CallsReadModel {
     return { items: items.map(({ _id, outcome: _o, ...c }) => ({ callId: _id, status: statusOf({ _id, ...c, outcome: _o }), ...c })), total, page, limit };
   }
 }
+
+const PROJECTED = new Set<string>(['CallRequested', 'CallInitiated', 'CallRinging', 'CallAnswered', 'CallMachineDetected', 'CallEnded']);
 
 /** The fields one event kind owns. */
 function fieldsOf(event: CallEvent): Partial<CallDoc> {

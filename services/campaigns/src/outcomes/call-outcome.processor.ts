@@ -3,6 +3,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { Logger } from 'pino';
 import { ContactRetryScheduledV1 } from '@contracts/campaigns/events';
 import { CallEnded, CallRequested, NOT_DIALLED_REASONS } from '@contracts/calls/events';
+import { ContactSkipped } from '@contracts/dnc/events';
 import { callIdOfSubject } from '@contracts/subjects';
 import { contactIdOfCall } from '@contracts/dialing/dial-job';
 import { DomainError } from '@libs/decider/decider';
@@ -29,7 +30,7 @@ const PROJECTION_WAIT_MS = 10 * 60_000;
  */
 @Injectable()
 export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDestroy {
-  private consumer?: DurableConsumer<CallRequested | CallEnded>;
+  private consumer?: DurableConsumer<CallRequested | CallEnded | ContactSkipped>;
   private sweep?: NodeJS.Timeout;
   private readonly completion = new CoalescedRuns((campaignId) => this.completeIfDone(campaignId));
 
@@ -49,7 +50,7 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       {
         stream: subjects.streams.calls,
         durable: 'campaigns-call-outcomes',
-        filterSubjects: [subjects.callEventsOfKind('requested'), subjects.callEventsOfKind('ended')],
+        filterSubjects: [subjects.callEventsOfKind('requested'), subjects.callEventsOfKind('ended'), subjects.callEventsOfKind('skipped')],
         maxAckPending: 200,
         concurrency: 8,
         // One contact's attempts in stream order: its document has a single writer at a time.
@@ -74,8 +75,16 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
     this.completion.stop();
   }
 
-  private async handle(event: CallRequested | CallEnded, keepAlive: () => void): Promise<void> {
+  private async handle(event: CallRequested | CallEnded | ContactSkipped, keepAlive: () => void): Promise<void> {
     const { contactId, callId, attempt, campaignId } = event.data;
+    if (event.type === 'ContactSkipped') {
+      // Not dialled, for good (do-not-call): a final status, and the queue has room for one more.
+      await this.untilProjected(contactId, keepAlive);
+      await this.contacts.markSkipped(contactId, attempt, event.data.reason, event.occurredAt);
+      this.feeder.request(campaignId);
+      this.completion.request(campaignId);
+      return;
+    }
     if (event.type === 'CallRequested') {
       if (!(await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt))) {
         if (!(await this.contacts.exists(contactId))) {

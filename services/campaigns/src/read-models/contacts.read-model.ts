@@ -24,6 +24,8 @@ export interface ContactDoc extends Omit<NormalizedContact, 'contactId'> {
   feedToken?: string;
   /** Stream sequence of the last retry request that gave this contact a fresh budget. */
   retriedBySeq?: number;
+  /** Why a `skipped` contact was not called (`dnc`: on the client's do-not-call list). */
+  skipReason?: string;
   addedAt: string;
   updatedAt: string;
 }
@@ -160,6 +162,17 @@ export class ContactsReadModel {
     await this.collection.updateOne(
       { _id: contactId, attempts: { $lte: attempt }, status: { $in: OPEN_STATUSES } },
       { $set: { status: cancelled ? 'cancelled' : 'pending', attempts: attempt, updatedAt: at } },
+    );
+  }
+
+  /**
+   * Attempt `attempt` was taken from the queue but not dialled, for good (the number is on the
+   * do-not-call list): the contact ends `skipped`. A contact already called for it is left alone.
+   */
+  async markSkipped(contactId: string, attempt: number, reason: string, at: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: contactId, attempts: { $lt: attempt }, status: { $in: ['pending', 'queued'] } },
+      { $set: { status: 'skipped', skipReason: reason, attempts: attempt, updatedAt: at } },
     );
   }
 

@@ -5,6 +5,7 @@ import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { SlotLedger, SlotScope, scopeKeys } from '../slots/slot-ledger';
 import { CallEventsPublisher } from './call-events.publisher';
 import { CallPlacer } from './call-placer';
+import { DoNotCall } from './do-not-call';
 import { pickFromNumber } from './webhook-urls';
 
 export interface CampaignDialerDeps {
@@ -20,6 +21,8 @@ export interface CampaignDialerDeps {
   leaseMs: number;
   lanes: number;
   log: Logger;
+  /** Numbers on the client's do-not-call list are skipped, never dialled. */
+  doNotCall?: DoNotCall;
 }
 
 /**
@@ -75,6 +78,11 @@ export class CampaignDialer {
         return;
       }
       scopes = this.scopes(campaign, job.clientId);
+      // Checked before every try for slots: a number listed while its job waits is not dialled either.
+      if (await this.deps.doNotCall?.skipIfListed(job, callId)) {
+        msg.ack();
+        return;
+      }
       const result = await ledger.acquire(scopes, callId, this.deps.leaseMs);
       if (result.outcome === 'acquired') {
         // The mirror may lag a pause by milliseconds; the bucket itself is written before a pause is acknowledged.

@@ -13,6 +13,7 @@ import { BotWarmup, HttpBotWarmup, noWarmup } from '../warmup/bot-warmup';
 import { CallEventsPublisher } from './call-events.publisher';
 import { CallPlacer } from './call-placer';
 import { CampaignDialer } from './campaign-dialer';
+import { DoNotCall } from './do-not-call';
 import { Pacer } from './pacer';
 
 /**
@@ -124,6 +125,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,
       lanes: this.config.DIALER_LANES_PER_CAMPAIGN,
       log: this.log,
+      doNotCall: new DoNotCall(this.nats.buckets.dnc, js, subjects),
     });
   }
 }
