@@ -20,6 +20,7 @@ import { CampaignsReadModel } from './read-models/campaigns.read-model';
 import { ClientsReadModel } from './read-models/clients.read-model';
 import { ContactsReadModel } from './read-models/contacts.read-model';
 import { ListCopier } from './lists/list-copier';
+import { DoNotCallLookup } from './dnc/do-not-call.lookup';
 import { DoNotCallProcessor } from './dnc/dnc.processor';
 import { DoNotCallRpcController } from './dnc/dnc.rpc-controller';
 import { ListsProcessor } from './lists/lists.processor';
@@ -79,6 +80,7 @@ export class CampaignsAppModule {
         ListCopier,
         ListsProcessor,
         ListsRpcController,
+        DoNotCallLookup,
         DoNotCallProcessor,
         DoNotCallRpcController,
         healthResponder('campaigns'),
