@@ -16,6 +16,7 @@ import { ContactFeeder } from './dispatch/contact-feeder';
 import { DialQueue } from './dispatch/dial-queue';
 import { RuntimeWriter } from './dispatch/runtime-writer';
 import { CallOutcomeProcessor } from './outcomes/call-outcome.processor';
+import { CampaignCompletion } from './outcomes/campaign-completion';
 import { CampaignsReadModel } from './read-models/campaigns.read-model';
 import { ClientsReadModel } from './read-models/clients.read-model';
 import { ContactsReadModel } from './read-models/contacts.read-model';
@@ -71,6 +72,7 @@ export class CampaignsAppModule {
         },
         CampaignCommands,
         ContactFeeder,
+        CampaignCompletion,
         CampaignStreamProcessor,
         ClientStreamProcessor,
         CallOutcomeProcessor,

@@ -7,6 +7,7 @@ import { LOGGER, NATS } from '@libs/nest/tokens';
 import { Delivery, DurableConsumer } from '@libs/projections/durable-consumer';
 import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
+import { CampaignCompletion } from '../outcomes/campaign-completion';
 import { ContactFeeder } from './contact-feeder';
 import { DialQueue } from './dial-queue';
 import { RuntimeWriter, runtimeOfDoc } from './runtime-writer';
@@ -31,6 +32,7 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
     private readonly dialQueue: DialQueue,
     private readonly runtime: RuntimeWriter,
     private readonly feeder: ContactFeeder,
+    private readonly completion: CampaignCompletion,
   ) {}
 
   async onApplicationBootstrap() {
@@ -62,6 +64,8 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
     if (!doc) return;
     await this.runtime.putCampaign(runtimeOfDoc(doc));
     if (FEEDS_AFTER.has(event.type)) this.feeder.request(doc._id);
+    // A pause may have won the race against completion: a resumed campaign with nothing open completes now.
+    if (event.type === 'CampaignResumed') this.completion.request(doc._id);
     if (event.type === 'CampaignCancelled' || event.type === 'CampaignDeleted') {
       // Jobs still queued are dropped; contacts not yet called end `cancelled`. Calls in flight finish.
       await this.dialQueue.purge(doc._id);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
 import { ContactRetryScheduledV1 } from '@contracts/campaigns/events';
@@ -6,41 +5,35 @@ import { CallEnded, CallRequested, NOT_DIALLED_REASONS } from '@contracts/calls/
 import { ContactSkipped } from '@contracts/dnc/events';
 import { callIdOfSubject } from '@contracts/subjects';
 import { contactIdOfCall } from '@contracts/dialing/dial-job';
-import { DomainError } from '@libs/decider/decider';
 import { encodeEvent } from '@libs/event-store/codec';
 import { commandMetadata, makeEvent } from '@libs/event-store/make-event';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
-import { CampaignCommands } from '../campaign/campaign-commands.service';
 import { afterCall } from '../contacts/retry-policy';
-import { CoalescedRuns } from '../dispatch/coalesced-runs';
 import { ContactFeeder } from '../dispatch/contact-feeder';
 import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
+import { CampaignCompletion } from './campaign-completion';
 
-const SWEEP_MS = 30_000;
 const PROJECTION_POLL_MS = 250;
 const PROJECTION_WAIT_MS = 10 * 60_000;
 
 /**
- * Moves contacts through `calling` to their final status, or to a retry, from call events, and
- * completes a running campaign once none of its contacts is open. Updates are order-tolerant, so
- * instances may share it.
+ * Moves contacts through `calling` to their final status, or to a retry, from call events, and asks
+ * for a completion check after each final one. Updates are order-tolerant, so instances may share it.
  */
 @Injectable()
 export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CallRequested | CallEnded | ContactSkipped>;
-  private sweep?: NodeJS.Timeout;
-  private readonly completion = new CoalescedRuns((campaignId) => this.completeIfDone(campaignId));
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly contacts: ContactsReadModel,
-    private readonly commands: CampaignCommands,
     private readonly campaigns: CampaignsReadModel,
     private readonly feeder: ContactFeeder,
+    private readonly completion: CampaignCompletion,
   ) {}
 
   async onApplicationBootstrap() {
@@ -59,20 +52,10 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       this.log,
     );
     await this.consumer.start(({ event, msg }) => this.handle(event, () => msg.working()));
-    // Covers a check lost with a crashed instance: every running campaign is looked at now and then.
-    this.sweep = setInterval(() => void this.requestForRunning(), SWEEP_MS);
-    void this.requestForRunning();
-  }
-
-  private async requestForRunning(): Promise<void> {
-    const running = await this.campaigns.collection.find({ status: 'running' }, { projection: { _id: 1 } }).toArray().catch(() => []);
-    running.forEach((c) => this.completion.request(c._id));
   }
 
   async onModuleDestroy() {
-    clearInterval(this.sweep);
     await this.consumer?.stop();
-    this.completion.stop();
   }
 
   private async handle(event: CallRequested | CallEnded | ContactSkipped, keepAlive: () => void): Promise<void> {
@@ -150,21 +133,5 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
     const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { status: 1 } });
     await this.contacts.handBack(contactId, attempt, campaign?.status === 'cancelled', event.occurredAt);
     this.feeder.request(campaignId);
-  }
-
-  private async completeIfDone(campaignId: string): Promise<void> {
-    const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { status: 1, retryRound: 1 } });
-    if (campaign?.status !== 'running') return;
-    if ((await this.contacts.countOpen(campaignId)) > 0) return;
-    try {
-      await this.commands.execute({
-        type: 'CompleteCampaign',
-        data: { campaignId, contacts: await this.contacts.count(campaignId), retryRound: campaign.retryRound ?? 0 },
-        metadata: commandMetadata({ commandId: `complete-${campaignId}-${randomUUID()}`, correlationId: `complete-${campaignId}` }, 'system'),
-      });
-    } catch (e) {
-      // Not running (paused, cancelled, already completed by another instance), or a retry came in: nothing to complete.
-      if (!(e instanceof DomainError)) throw e;
-    }
   }
 }
