@@ -30,7 +30,7 @@ export async function openUpload(req: Request, maxBytes: number): Promise<Upload
   const declared = Number(req.header('content-length') ?? NaN);
   if (req.is(['text/csv', 'application/csv'])) {
     if (declared > maxBytes) throw new UploadTooLargeError(maxBytes);
-    return { kind: 'csv', stream: req.pipe(new ByteLimit(maxBytes)) };
+    return { kind: 'csv', stream: endsWithRequest(req, req.pipe(new ByteLimit(maxBytes))) };
   }
   if (req.is('multipart/form-data')) {
     if (declared > maxBytes + MULTIPART_OVERHEAD_BYTES) throw new UploadTooLargeError(maxBytes);
@@ -57,7 +57,7 @@ function multipartFile(req: Request, maxBytes: number): Promise<Readable> {
         stream.resume();
         return;
       }
-      file = stream.pipe(new ByteLimit(maxBytes));
+      file = endsWithRequest(req, stream.pipe(new ByteLimit(maxBytes)));
       resolve(file);
     });
     form.on('error', (e) => {
@@ -70,6 +70,16 @@ function multipartFile(req: Request, maxBytes: number): Promise<Readable> {
     });
     req.pipe(form);
   });
+}
+
+/** `pipe` does not pass a client's disconnect on: without this the reader would wait forever. */
+function endsWithRequest(req: Request, stream: Readable): Readable {
+  const cutOff = () => {
+    if (!req.complete) stream.destroy(new BadUploadError('the upload was cut off before its end'));
+  };
+  req.once('error', cutOff);
+  req.once('close', cutOff);
+  return stream;
 }
 
 /** Passes bytes through until more than `maxBytes` went by, then fails with UploadTooLargeError. */
