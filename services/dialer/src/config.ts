@@ -19,6 +19,12 @@ export const dialerConfigShape = {
   BOT_WARMUP_RETRIES: z.coerce.number().int().min(1).default(3),
   /** Wait before the second warm-up try, doubled before each further one (at most 30 s). */
   BOT_WARMUP_BACKOFF_MS: z.coerce.number().int().min(0).default(1_000),
+  /**
+   * How long a dial job taken by a dialer that then went silent (crashed) waits before another dialer
+   * gets it. A dialer working on a job extends it while it waits for slots; the claim on the call
+   * subject keeps a job redelivered early from being dialled twice.
+   */
+  DIAL_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(10_000),
   /** Messages each dialer instance works on at once per running campaign. */
   DIALER_LANES_PER_CAMPAIGN: z.coerce.number().int().min(1).max(64).default(4),
 };

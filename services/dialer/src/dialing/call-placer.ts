@@ -4,6 +4,7 @@ import {
   NOT_DIALLED_CAMPAIGN_NOT_RUNNING,
   NOT_DIALLED_DIALER_STOPPING,
   NOT_DIALLED_OUTSIDE_CALL_WINDOW,
+  NOT_DIALLED_REASONS,
 } from '@contracts/calls/events';
 import { isWithinWindow } from '@libs/call-window/call-window';
 import { DialJob } from '@contracts/dialing/dial-job';
@@ -18,14 +19,26 @@ import { CallEventsPublisher } from './call-events.publisher';
 import { PacedRequest, Pacer, sleep } from './pacer';
 import { webhookUrls } from './webhook-urls';
 
-/** An attempt this dialer has claimed (CallRequested published) while holding its slots. */
-export interface ClaimedAttempt {
+/** An attempt whose slots this dialer holds, not yet claimed. */
+export interface HeldAttempt {
   job: DialJob;
   callId: string;
   from: string;
   campaign: CampaignRuntime;
-  /** Every scope key the call holds a slot in. */
+  /** This dialer's holder id in the slot ledger, and the scopes it holds a slot in. */
+  holder: string;
   scopeKeys: string[];
+  acquiredAt: number;
+}
+
+/** The attempt's message on the DIAL work queue, while the attempt is not claimed. */
+export interface QueuedJob {
+  /** Still being worked on: keeps the queue from giving the job to another dialer. */
+  keepAlive(): void;
+  /** Done with it: claimed here, or by another dialer. */
+  ack(): void;
+  /** Back to the queue, for any dialer to take. */
+  giveBack(): void;
 }
 
 export interface CallPlacerDeps {
@@ -36,25 +49,63 @@ export interface CallPlacerDeps {
   ledger: SlotLedger;
   /** The campaign's status read from the bucket now, not from the watched mirror. */
   statusNow: (campaignId: string) => Promise<string | undefined>;
+  /** Whether the attempt already has its end (it was claimed and ended elsewhere). */
+  hasEnded: (job: DialJob, callId: string) => Promise<boolean>;
+  /** Slot lease, also the call timeout counted from the claim (CALL_TIMEOUT_MINUTES). */
+  leaseMs: number;
   publicBaseUrl: string;
   log: Logger;
 }
 
 /** Waits before the 2nd to 5th try of a request Plivo refused (429, 503) or that could not connect. */
 const PLIVO_RETRY_DELAYS_MS = [500, 1_000, 2_000, 5_000];
+const KEEP_ALIVE_MS = 1_000;
 
 /**
- * Turns a claimed attempt into a Plivo call: warms the bot up, waits for the account-wide pacing turn,
- * re-reads the campaign status (the fence) and sends the Call API request (see requestCall for retries). Every way out publishes
- * what happened; when no call was placed the slots are given back at once.
+ * Turns an attempt holding its slots into a Plivo call. The waits come first, while the job is still
+ * on the queue (kept alive): the bot warm-up, then the account-wide pacer. Only then is the attempt
+ * claimed (CallRequested, which also starts its call timeout), the job acknowledged, the campaign
+ * status re-read (the fence) and the Call API request sent. So a claimed attempt is never left waiting,
+ * and a dialer that stops or dies before the claim simply leaves the job to the others.
  */
 export class CallPlacer {
   constructor(private readonly deps: CallPlacerDeps) {}
 
-  /** `stop` (dialer shutting down) hands the attempt back undialled wherever it is before the request. */
-  async place(attempt: ClaimedAttempt, stop?: AbortSignal): Promise<void> {
-    const { job, callId, campaign } = attempt;
-    const warmup = await this.deps.warmup.warm(
+  /** `stop` (dialer shutting down): before the claim the job goes back to the queue; after it, only a request already sent is finished. */
+  async place(attempt: HeldAttempt, queued: QueuedJob, stop?: AbortSignal): Promise<void> {
+    const { job, callId, from } = attempt;
+    const keepAlive = setInterval(() => queued.keepAlive(), KEEP_ALIVE_MS);
+    let warmup: WarmupResult | undefined;
+    let paced: PacedRequest | undefined;
+    try {
+      warmup = await this.warmUp(attempt, stop);
+      if (!stop?.aborted && (!warmup || warmup.ok)) paced = await this.deps.pacer.admit(`${callId}#1`, stop);
+    } finally {
+      clearInterval(keepAlive);
+    }
+    if (stop?.aborted) return this.giveBack(attempt, queued, paced);
+    if (!(await this.slotsStillHeld(attempt))) {
+      this.deps.log.warn({ callId }, 'slot lease ran out before the claim; job given back');
+      return this.giveBack(attempt, queued, paced);
+    }
+    if (!(await this.deps.events.claim(job, callId, from))) {
+      this.deps.log.warn({ callId }, 'attempt already claimed by another dialer; skipping');
+      await this.paced(paced?.withdrawn());
+      // The claimer's end frees the call's slots; if it has ended already, that happened before ours were taken.
+      if (await this.deps.hasEnded(job, callId)) await this.deps.ledger.release(attempt.scopeKeys, attempt.holder);
+      queued.ack();
+      return;
+    }
+    queued.ack();
+    if (!paced) {
+      this.deps.log.warn({ callId, attempts: warmup?.attempts, err: warmup?.lastError }, 'bot warm-up failed');
+      return this.endWithoutCall(attempt, BOT_WARMUP_FAILED, warmup);
+    }
+    await this.request(attempt, warmup, paced, stop);
+  }
+
+  private warmUp({ job, callId, campaign }: HeldAttempt, stop: AbortSignal | undefined): Promise<WarmupResult | undefined> {
+    return this.deps.warmup.warm(
       {
         campaignId: job.campaignId,
         clientId: job.clientId,
@@ -64,28 +115,32 @@ export class CallPlacer {
       },
       stop,
     );
-    if (stop?.aborted) return this.endWithoutCall(attempt, NOT_DIALLED_DIALER_STOPPING, 'cancelled', warmup);
-    if (warmup && !warmup.ok) {
-      this.deps.log.warn({ callId, attempts: warmup.attempts, err: warmup.lastError }, 'bot warm-up failed');
-      return this.endWithoutCall(attempt, BOT_WARMUP_FAILED, 'failed', warmup);
-    }
-    await this.request(attempt, warmup, stop);
   }
 
-  private async request(attempt: ClaimedAttempt, warmup: WarmupResult | undefined, stop: AbortSignal | undefined): Promise<void> {
+  /** Warm-up and pacing may outlast a share of the lease: it is renewed before the claim then. */
+  private async slotsStillHeld(attempt: HeldAttempt): Promise<boolean> {
+    if (Date.now() - attempt.acquiredAt < this.deps.leaseMs / 4) return true;
+    return this.deps.ledger.renew(attempt.scopeKeys, attempt.holder, this.deps.leaseMs);
+  }
+
+  private async request(attempt: HeldAttempt, warmup: WarmupResult | undefined, firstAdmission: PacedRequest, stop: AbortSignal | undefined): Promise<void> {
     const { job, callId, from, campaign } = attempt;
     const urls = webhookUrls(this.deps.publicBaseUrl, job.campaignId, callId);
     const { settings } = campaign;
     const machineDetection = settings.machineDetection && settings.machineDetection !== 'false' ? settings.machineDetection : undefined;
-    let paced: PacedRequest | undefined;
+    const claimedAt = Date.now();
+    let paced: PacedRequest | undefined = firstAdmission;
     let tries = 0;
     const result = await requestCall(
       {
         beforeTry: async () => {
-          const admitted = await this.admitAndFence(job, `${callId}#${++tries}`, stop);
-          if (typeof admitted === 'string') return admitted;
-          paced = admitted;
-          return undefined;
+          if (++tries > 1) {
+            // A retry after a refusal: a new turn with the pacer, in good time before the call timeout.
+            const deadline = AbortSignal.timeout(Math.max(0, claimedAt + this.deps.leaseMs / 2 - Date.now()));
+            paced = await this.deps.pacer.admit(`${callId}#${tries}`, stop ? AbortSignal.any([stop, deadline]) : deadline);
+            if (!paced) return stop?.aborted ? NOT_DIALLED_DIALER_STOPPING : 'plivo_retries_out_of_time';
+          }
+          return this.fence(job, paced!);
         },
         send: async () => {
           try {
@@ -117,10 +172,10 @@ export class CallPlacer {
       case 'placed':
         return this.deps.events.initiated(job, callId, result.requestUuid, warmup);
       case 'called-off':
-        return this.endWithoutCall(attempt, result.reason, 'cancelled', warmup);
+        return this.endWithoutCall(attempt, result.reason, warmup);
       case 'not-placed':
         this.deps.log.warn({ ...log, err: result.error, reason: result.reason }, 'call request failed; no call placed');
-        return this.endWithoutCall(attempt, result.reason, 'failed', warmup);
+        return this.endWithoutCall(attempt, result.reason, warmup);
       case 'unknown':
         // Plivo may have placed this call: never send it again, and keep its slots. Its webhooks end
         // it as usual; if none ever come, the scheduler ends it as `timeout` after CALL_TIMEOUT_MINUTES.
@@ -134,38 +189,41 @@ export class CallPlacer {
   }
 
   /**
-   * Waits until the account-wide pacer admits one more request, then reads the fence, the campaign
-   * status in the bucket: a pause or cancel acknowledged since the claim wins, and the claimed attempt
-   * is handed back without a call (so does a contact whose call window has closed). Resolves to the
-   * admission, or to the reason to call the request off.
+   * The last look before a request leaves: the campaign status in the bucket (a pause or cancel
+   * acknowledged since the claim wins, and the attempt is handed back without a call) and the
+   * contact's call window. Resolves to the reason to call the request off, if any.
    */
-  private async admitAndFence(job: DialJob, requestId: string, stop: AbortSignal | undefined): Promise<PacedRequest | string> {
-    const paced = await this.deps.pacer.admit(requestId, stop);
-    if (!paced) return NOT_DIALLED_DIALER_STOPPING;
+  private async fence(job: DialJob, paced: PacedRequest): Promise<string | undefined> {
     const calledOff =
       (await this.deps.statusNow(job.campaignId)) !== 'running'
         ? NOT_DIALLED_CAMPAIGN_NOT_RUNNING
         : job.window && !isWithinWindow(job.window, new Date())
           ? NOT_DIALLED_OUTSIDE_CALL_WINDOW
           : undefined;
-    if (!calledOff) return paced;
-    await this.paced(paced.withdrawn());
+    if (calledOff) await this.paced(paced.withdrawn());
     return calledOff;
+  }
+
+  /** Not claimed: the job goes back to the queue at once, and what this dialer took is given back. */
+  private async giveBack(attempt: HeldAttempt, queued: QueuedJob, paced: PacedRequest | undefined): Promise<void> {
+    await this.paced(paced?.withdrawn());
+    await this.deps.ledger.release(attempt.scopeKeys, attempt.holder);
+    queued.giveBack();
+  }
+
+  /**
+   * Claimed, but no call was placed: the end is published first (it is what counts), then the slots are
+   * given back. Attempts handed back undialled end `cancelled` (the contact is queued again), others `failed`.
+   */
+  private async endWithoutCall(attempt: HeldAttempt, reason: string, warmup: WarmupResult | undefined): Promise<void> {
+    const outcome = NOT_DIALLED_REASONS.includes(reason) ? 'cancelled' : 'failed';
+    await this.deps.events.failed(attempt.job, attempt.callId, reason, outcome, warmup);
+    await this.deps.ledger.release(attempt.scopeKeys, attempt.holder);
+    this.deps.log.info({ callId: attempt.callId, campaignId: attempt.job.campaignId, reason, outcome }, 'attempt ended without a call');
   }
 
   /** A pacer update that failed only keeps the request counting until its in-flight expiry: safe, so not fatal. */
   private async paced(update: Promise<void> | undefined): Promise<void> {
     await update?.catch((err) => this.deps.log.warn({ err }, 'pacer update failed'));
-  }
-
-  /** No call was placed: the end is published first (it is what counts), then the slots are given back. */
-  private async endWithoutCall(
-    attempt: ClaimedAttempt,
-    reason: string,
-    outcome: 'failed' | 'cancelled',
-    warmup: WarmupResult | undefined,
-  ): Promise<void> {
-    await this.deps.events.failed(attempt.job, attempt.callId, reason, outcome, warmup);
-    await this.deps.ledger.release(attempt.scopeKeys, attempt.callId);
   }
 }

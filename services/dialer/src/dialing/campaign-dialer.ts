@@ -2,8 +2,7 @@ import { Consumer, JsMsg } from 'nats';
 import { Logger } from 'pino';
 import { callIdOf, DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
-import { SlotLedger, SlotScope, scopeKeys } from '../slots/slot-ledger';
-import { CallEventsPublisher } from './call-events.publisher';
+import { holderOf, SlotLedger, SlotScope, scopeKeys } from '../slots/slot-ledger';
 import { CallPlacer } from './call-placer';
 import { DoNotCall } from './do-not-call';
 import { pickFromNumber } from './webhook-urls';
@@ -12,7 +11,6 @@ export interface CampaignDialerDeps {
   consumer: Consumer;
   ledger: SlotLedger;
   placer: CallPlacer;
-  events: CallEventsPublisher;
   campaign: (campaignId: string) => CampaignRuntime | undefined;
   /** The campaign's status read from the bucket now, not from the watched mirror. */
   statusNow: (campaignId: string) => Promise<string | undefined>;
@@ -20,6 +18,8 @@ export interface CampaignDialerDeps {
   globalLimit: number;
   leaseMs: number;
   lanes: number;
+  /** Unique per dialer process: with a counter it makes this dialer's slot holder ids. */
+  holderToken: string;
   log: Logger;
   /** Numbers on the client's do-not-call list are skipped, never dialled. */
   doNotCall?: DoNotCall;
@@ -27,12 +27,16 @@ export interface CampaignDialerDeps {
 
 /**
  * Dials one running campaign from its work queue. Each lane holds at most one job: it waits for a
- * slot in all three scopes (woken by any slot change, never sleeping on a timer), claims the attempt,
- * acknowledges the job and hands it to the CallPlacer. Slots are given back when the call ends.
+ * slot in all three scopes (woken by any slot change, never sleeping on a timer), then hands the job
+ * to the CallPlacer, which claims, acknowledges and calls. Slots are given back when the call ends.
  */
 export class CampaignDialer {
   private running = false;
   private lanes: Promise<void>[] = [];
+  /** Aborted on stop: attempts still waiting (warm-up, pacing, retry backoff) are given or handed back. */
+  private stopping = new AbortController();
+  private holds = 0;
+  private givenBackOnStop = 0;
 
   constructor(
     readonly campaignId: string,
@@ -42,13 +46,18 @@ export class CampaignDialer {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.lanes = Array.from({ length: this.deps.lanes }, () => this.lane());
   }
 
-  /** Stops taking jobs; a job in hand is either finished (already claimed) or handed back. */
+  /** Stops taking jobs; a request already sent is finished, everything else is handed back. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await Promise.all(this.lanes);
+    if (this.givenBackOnStop > 0) {
+      this.deps.log.warn({ campaignId: this.campaignId, givenBack: this.givenBackOnStop }, 'stopped with jobs in hand: given back to the queue');
+    }
   }
 
   private async lane(): Promise<void> {
@@ -66,15 +75,16 @@ export class CampaignDialer {
   }
 
   private async dial(msg: JsMsg): Promise<void> {
-    const { ledger, log } = this.deps;
+    const { ledger } = this.deps;
     const job = JSON.parse(new TextDecoder().decode(msg.data)) as DialJob;
     const callId = callIdOf(job.contactId, job.attempt);
+    const holder = holderOf(callId, `${this.deps.holderToken}.${++this.holds}`);
     let campaign: CampaignRuntime | undefined;
     let scopes: SlotScope[];
     for (;;) {
       campaign = this.deps.campaign(job.campaignId);
       if (!this.running || campaign?.status !== 'running') {
-        msg.nak();
+        this.giveBack(msg);
         return;
       }
       scopes = this.scopes(campaign, job.clientId);
@@ -83,29 +93,32 @@ export class CampaignDialer {
         msg.ack();
         return;
       }
-      const result = await ledger.acquire(scopes, callId, this.deps.leaseMs);
+      const result = await ledger.acquire(scopes, holder, this.deps.leaseMs);
       if (result.outcome === 'acquired') {
+        const scopeKeys = scopes.map((s) => s.key);
         // The mirror may lag a pause by milliseconds; the bucket itself is written before a pause is acknowledged.
         if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
-          await ledger.release(result.added, callId);
+          await ledger.release(scopeKeys, holder);
           msg.nak(200);
           return;
         }
         // The consumer's delivery sequence counts this campaign's deliveries across every dialer.
         const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.deliverySequence);
-        if (!(await this.deps.events.claim(job, callId, from))) {
-          log.warn({ callId }, 'attempt already claimed by another dialer; skipping');
-          await ledger.release(result.added, callId);
-          msg.ack();
-          return;
-        }
-        msg.ack();
-        await this.deps.placer.place({ job, callId, from, campaign, scopeKeys: scopes.map((s) => s.key) });
+        await this.deps.placer.place(
+          { job, callId, from, campaign, holder, scopeKeys, acquiredAt: Date.now() },
+          { keepAlive: () => msg.working(), ack: () => msg.ack(), giveBack: () => this.giveBack(msg) },
+          this.stopping.signal,
+        );
         return;
       }
       msg.working();
       await ledger.changed(1_000);
     }
+  }
+
+  private giveBack(msg: JsMsg): void {
+    if (!this.running) this.givenBackOnStop++;
+    msg.nak();
   }
 
   private scopes(campaign: CampaignRuntime, clientId: string): SlotScope[] {

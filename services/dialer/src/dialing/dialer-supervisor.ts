@@ -1,7 +1,9 @@
+import { randomBytes } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy, nanos } from 'nats';
 import { Logger } from 'pino';
 import { CampaignRuntime, ClientRuntime } from '@contracts/dialing/runtime';
+import { isNotFound } from '@libs/event-store/jetstream-event-store';
 import { getJson } from '@libs/nats/kv';
 import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
@@ -30,6 +32,8 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   private readonly events: CallEventsPublisher;
   private readonly placer: CallPlacer;
   private stopping = false;
+  /** Makes this process's slot holder ids unique (see slot-ledger.ts). */
+  private readonly holderToken = randomBytes(4).toString('hex');
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
@@ -50,9 +54,22 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       events: this.events,
       ledger,
       statusNow: (id) => this.statusNow(id),
+      hasEnded: (job, callId) => this.hasEnded(job.campaignId, callId),
+      leaseMs: config.CALL_TIMEOUT_MINUTES * 60_000,
       publicBaseUrl: config.PUBLIC_BASE_URL,
       log,
     });
+  }
+
+  private async hasEnded(campaignId: string, callId: string): Promise<boolean> {
+    const { jsm, subjects } = this.nats;
+    try {
+      await jsm.streams.getMessage(subjects.streams.calls, { last_by_subj: subjects.callEvent(campaignId, callId, 'ended') });
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
   }
 
   private async statusNow(campaignId: string): Promise<string | undefined> {
@@ -101,29 +118,29 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   private async createDialer(campaignId: string): Promise<CampaignDialer> {
     const { js, jsm, subjects } = this.nats;
     const durable = `dialer-${campaignId}`;
-    await jsm.consumers
-      .add(subjects.streams.dial, {
-        durable_name: durable,
-        filter_subject: subjects.dialQueue(campaignId),
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: nanos(30_000),
-        max_ack_pending: 10_000,
-      })
-      .catch((e) => {
-        if (!/already exists|in use/i.test(String(e?.message))) throw e;
-      });
+    const consumerConfig = {
+      durable_name: durable,
+      filter_subject: subjects.dialQueue(campaignId),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.config.DIAL_ACK_WAIT_MS),
+      max_ack_pending: 10_000,
+    };
+    await jsm.consumers.add(subjects.streams.dial, consumerConfig).catch(async (e) => {
+      if (!/already exists|in use/i.test(String(e?.message))) throw e;
+      await jsm.consumers.update(subjects.streams.dial, durable, { ack_wait: consumerConfig.ack_wait });
+    });
     return new CampaignDialer(campaignId, {
       consumer: await js.consumers.get(subjects.streams.dial, durable),
       ledger: this.ledger,
       placer: this.placer,
-      events: this.events,
       campaign: (id) => this.campaigns.get(id),
       statusNow: (id) => this.statusNow(id),
       clientLimit: (clientId) => this.clientLimit(clientId),
       globalLimit: this.config.GLOBAL_MAX_CALLS,
       leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,
       lanes: this.config.DIALER_LANES_PER_CAMPAIGN,
+      holderToken: this.holderToken,
       log: this.log,
       doNotCall: new DoNotCall(this.nats.buckets.dnc, js, subjects),
     });

@@ -55,9 +55,7 @@ export class Pacer {
         if (await this.write(entry, decision.window)) return this.request(id);
         continue;
       }
-      const changed = this.changed();
-      await Promise.race([changed.promise, sleep(Math.max(1, decision.retryAt - this.now()), signal)]);
-      changed.cancel();
+      await this.changeOrTimeout(Math.max(1, decision.retryAt - this.now()), signal);
     }
   }
 
@@ -89,11 +87,22 @@ export class Pacer {
     }
   }
 
-  private changed(): { promise: Promise<void>; cancel: () => void } {
-    let wake!: () => void;
-    const promise = new Promise<void>((resolve) => (wake = resolve));
-    this.waiters.push(wake);
-    return { promise, cancel: () => (this.waiters = this.waiters.filter((w) => w !== wake)) };
+  /** Resolves on the next change of the window, after `ms`, or when `signal` aborts, leaving nothing behind. */
+  private changeOrTimeout(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.push(done);
+      const waiters = this.waiters;
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve();
+      }
+    });
   }
 
   private wakeAll(): void {

@@ -89,4 +89,26 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     await ledger.release(['campaign.x'], 'call-2');
     expect(await ledger.usage('campaign.x')).toBe(0);
   });
+
+  it('renews a lease it still holds, not one that ran out; a call end frees every holder of the call', async () => {
+    let now = 1_000;
+    const ledger = new KvSlotLedger(await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 }), () => now);
+    const scope = [{ key: 'campaign.y', limit: 2 }];
+    expect((await ledger.acquire(scope, 'call-1@a.1', 500)).outcome).toBe('acquired');
+    now += 400;
+    expect(await ledger.renew(['campaign.y'], 'call-1@a.1', 500)).toBe(true);
+    now += 400; // 800 ms after the take, but 400 after the renewal: still held
+    expect(await ledger.holders('campaign.y')).toEqual(['call-1']);
+    now += 101;
+    expect(await ledger.renew(['campaign.y'], 'call-1@a.1', 500)).toBe(false);
+    // Two copies of one job (a redelivery) hold a slot each; the call's end frees both.
+    await ledger.acquire(scope, 'call-2@a.2', 500);
+    await ledger.acquire(scope, 'call-2@b.1', 500);
+    expect(await ledger.usage('campaign.y')).toBe(2);
+    await ledger.release(['campaign.y'], 'call-2@b.1');
+    expect(await ledger.usage('campaign.y')).toBe(1);
+    await ledger.acquire(scope, 'call-2@b.2', 500);
+    await ledger.releaseCall(['campaign.y'], 'call-2');
+    expect(await ledger.usage('campaign.y')).toBe(0);
+  });
 });

@@ -1,6 +1,6 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
-import { AcquireResult, SlotLedger, SlotScope } from './slot-ledger';
+import { AcquireResult, callIdOfHolder, SlotLedger, SlotScope } from './slot-ledger';
 
 /** Holders of one scope: call id -> lease expiry (epoch ms). */
 type Holders = Record<string, number>;
@@ -58,13 +58,36 @@ export class KvSlotLedger implements SlotLedger {
     }
   }
 
+  async releaseCall(scopeKeys: string[], callId: string): Promise<void> {
+    for (const key of scopeKeys) {
+      await this.change(key, (holders) => {
+        const kept = Object.fromEntries(Object.entries(holders).filter(([holder]) => callIdOfHolder(holder) !== callId));
+        return Object.keys(kept).length === Object.keys(holders).length ? undefined : kept;
+      });
+    }
+  }
+
+  async renew(scopeKeys: string[], holder: string, leaseMs: number): Promise<boolean> {
+    let held = true;
+    for (const key of scopeKeys) {
+      await this.change(key, (holders) => {
+        if (!(holder in holders)) {
+          held = false;
+          return undefined;
+        }
+        return { ...holders, [holder]: this.now() + leaseMs };
+      });
+    }
+    return held;
+  }
+
   async usage(scopeKey: string): Promise<number> {
-    return (await this.holders(scopeKey)).length;
+    return Object.keys(this.live(parse(await this.kv.get(scopeKey)))).length;
   }
 
   /** Call ids holding a slot of one scope now. */
   async holders(scopeKey: string): Promise<string[]> {
-    return Object.keys(this.live(parse(await this.kv.get(scopeKey))));
+    return [...new Set(Object.keys(this.live(parse(await this.kv.get(scopeKey)))).map(callIdOfHolder))];
   }
 
   changed(timeoutMs: number): Promise<void> {

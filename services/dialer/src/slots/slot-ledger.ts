@@ -11,12 +11,18 @@ export type AcquireResult =
   | { outcome: 'full'; scope: string };
 
 /**
- * Concurrency slots shared by every dialer instance. A slot is held under the call id, so taking and
- * giving back are idempotent, and a holder that never reports back expires after its lease.
+ * Concurrency slots shared by every dialer instance. A slot is held under a holder id, so taking and
+ * giving back are idempotent, and a holder that never reports back expires after its lease. Holder
+ * ids are `<callId>@<token>`, one token per dialer working on the job: two dialers that hold copies of
+ * one job (a redelivery) each count, and one giving its copy back never frees the other's slots.
  */
 export interface SlotLedger {
   acquire(scopes: SlotScope[], holder: string, leaseMs: number): Promise<AcquireResult>;
   release(scopeKeys: string[], holder: string): Promise<void>;
+  /** Gives back every slot held for a call, by whichever dialer (its end is known). */
+  releaseCall(scopeKeys: string[], callId: string): Promise<void>;
+  /** Extends the lease of a holder in every scope; false when it no longer holds one of them (its lease ran out). */
+  renew(scopeKeys: string[], holder: string, leaseMs: number): Promise<boolean>;
   /** Live holders of one scope. */
   usage(scopeKey: string): Promise<number>;
   /** Resolves on the next change of any slot (or after `timeoutMs`): the moment to try again. */
@@ -28,3 +34,14 @@ export const scopeKeys = {
   client: (clientId: string) => `client.${clientId}`,
   global: 'global',
 };
+
+/** The holder id of one dialer's hold on a call's slots. */
+export function holderOf(callId: string, token: string): string {
+  return `${callId}@${token}`;
+}
+
+/** The call a holder id holds slots for (a bare call id stays as it is). */
+export function callIdOfHolder(holder: string): string {
+  const at = holder.indexOf('@');
+  return at < 0 ? holder : holder.slice(0, at);
+}

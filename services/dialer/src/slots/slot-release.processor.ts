@@ -27,7 +27,7 @@ export class SlotReleaseProcessor implements OnApplicationBootstrap, OnModuleDes
     );
     await this.consumer.start(async ({ event }) => {
       const { campaignId, clientId, callId } = event.data;
-      await this.ledger.release([scopeKeys.campaign(campaignId), scopeKeys.client(clientId), scopeKeys.global], callId);
+      await this.ledger.releaseCall([scopeKeys.campaign(campaignId), scopeKeys.client(clientId), scopeKeys.global], callId);
     });
   }
 
