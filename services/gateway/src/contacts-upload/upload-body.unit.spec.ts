@@ -37,7 +37,7 @@ describe('openUpload', () => {
     small.end(`phoneNumber\n${rows(100)}`);
     const big = httpRequest({ port, method: 'POST', path: '/upload', headers: { 'content-type': 'text/csv' } });
     big.end(`phoneNumber\n${rows(1_000)}`);
-    await new Promise((r) => setTimeout(r, 500));
+    while (outcomes.length < 2) await new Promise((r) => setTimeout(r, 20));
     const [ok, tooLarge] = await Promise.all(outcomes);
     expect(ok).toEqual({ rows: 100 });
     expect(tooLarge.error).toBeInstanceOf(UploadTooLargeError);
@@ -53,7 +53,8 @@ describe('openUpload', () => {
     req.write(`phoneNumber\n${rows(50)}`);
     await new Promise((r) => setTimeout(r, 200));
     req.destroy();
-    const outcome = await Promise.race([outcomes[0], new Promise((r) => setTimeout(() => r('still waiting'), 3_000))]);
+    while (outcomes.length < 1) await new Promise((r) => setTimeout(r, 20));
+    const outcome = await Promise.race([outcomes[0], new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
     expect(outcome).toMatchObject({ error: expect.any(BadUploadError) });
     server.closeAllConnections();
     server.close();
