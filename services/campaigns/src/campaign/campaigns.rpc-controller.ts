@@ -154,7 +154,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
 
   private async releaseRetries(req: ReleaseRetriesRequest): Promise<{ released: number }> {
     const released = await this.contacts.releaseRetries(req.campaignId, req.callIds, new Date().toISOString());
-    this.feeder.request(req.campaignId);
+    this.feeder.request(req.campaignId, true);
     return { released };
   }
 

@@ -63,7 +63,7 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
     const doc = await this.campaigns.collection.findOne({ _id: event.metadata.aggregateId });
     if (!doc) return;
     await this.runtime.putCampaign(runtimeOfDoc(doc));
-    if (FEEDS_AFTER.has(event.type)) this.feeder.request(doc._id);
+    if (FEEDS_AFTER.has(event.type)) this.feeder.request(doc._id, true);
     // A pause may have won the race against completion: a resumed campaign with nothing open completes now.
     if (event.type === 'CampaignResumed') this.completion.request(doc._id);
     if (event.type === 'CampaignCancelled' || event.type === 'CampaignDeleted') {
@@ -78,7 +78,7 @@ export class CampaignStreamProcessor implements OnApplicationBootstrap, OnModule
   private async contactsAdded(event: ContactsAdded, seq: number): Promise<void> {
     const { campaignId, contacts } = event.data;
     await this.contacts.addBatch(campaignId, event.metadata.clientId, contacts, seq, event.occurredAt);
-    this.feeder.request(campaignId);
+    this.feeder.request(campaignId, true);
   }
 
   private async retryRequested(event: CampaignRetryRequested, seq: number): Promise<void> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
 import { CallWindow, isWithinWindow, nextOpening, windowFor } from '@libs/call-window/call-window';
@@ -9,6 +8,7 @@ import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
 import { CampaignsConfig } from '../config';
 import { CampaignDoc, CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactDoc, ContactsReadModel } from '../read-models/contacts.read-model';
+import { CandidateCache } from './candidate-cache';
 import { CoalescedRuns } from './coalesced-runs';
 import { DialQueue } from './dial-queue';
 
@@ -16,6 +16,10 @@ const SWEEP_MS = 30_000;
 /** A contact queued this long ago and still unclaimed, while the queue holds fewer jobs than queued contacts, lost its job. */
 const LOST_JOB_AFTER_MS = 60_000;
 const MAX_TIMER_MS = 60 * 60_000;
+/** Each read of the next contacts fetches this many feeds' worth (at most MAX_READ_AHEAD), kept CANDIDATES_TTL_MS. */
+const READ_AHEAD = 10;
+const MAX_READ_AHEAD = 2_000;
+const CANDIDATES_TTL_MS = 5_000;
 
 /**
  * Keeps each running campaign's DIAL queue shallow and in dialling order: it tops the queue up from the
@@ -26,6 +30,7 @@ const MAX_TIMER_MS = 60 * 60_000;
 @Injectable()
 export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly runs: CoalescedRuns;
+  private readonly candidates = new CandidateCache(CANDIDATES_TTL_MS);
   private readonly windowTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private sweep?: NodeJS.Timeout;
 
@@ -56,7 +61,12 @@ export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
     this.windowTimers.forEach(({ timer }) => clearTimeout(timer));
   }
 
-  request(campaignId: string): void {
+  /**
+   * Tops the campaign's queue up soon. `reordered`: the campaign's contacts changed in a way that may
+   * change who is next (contacts added, retries due, hand-backs, settings), so nothing cached is used.
+   */
+  request(campaignId: string, reordered = false): void {
+    if (reordered) this.candidates.drop(campaignId);
     this.runs.request(campaignId);
   }
 
@@ -85,14 +95,20 @@ export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
     const now = new Date();
     const timezones = await this.openTimezones(campaign, now);
     if (timezones?.length === 0) return;
-    const next = await this.contacts.nextToDial(campaignId, campaign.settings.priorityMode, target - depth, timezones);
+    const next = await this.nextToDial(campaign, target - depth, timezones);
     if (next.length === 0) return;
-    const marked = await this.contacts.markQueued(
-      next.map((c) => c._id),
-      randomUUID(),
-      now.toISOString(),
-    );
+    const marked = await this.contacts.markQueued(next, now.toISOString());
     await this.dialQueue.enqueue(marked, `feed-${campaignId}`, this.windowOf(campaign));
+  }
+
+  private async nextToDial(campaign: CampaignDoc, count: number, timezones: (string | null)[] | undefined): Promise<ContactDoc[]> {
+    const order = campaign.settings.priorityMode;
+    const key = JSON.stringify([order, timezones ?? null]);
+    const cached = this.candidates.take(campaign._id, key, count);
+    if (cached) return cached;
+    const read = await this.contacts.nextToDial(campaign._id, order, Math.min(count * READ_AHEAD, MAX_READ_AHEAD), timezones);
+    this.candidates.put(campaign._id, key, read.slice(count));
+    return read.slice(0, count);
   }
 
   /**

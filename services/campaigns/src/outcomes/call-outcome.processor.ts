@@ -132,6 +132,6 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
     const { contactId, attempt, campaignId } = event.data;
     const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { status: 1 } });
     await this.contacts.handBack(contactId, attempt, campaign?.status === 'cancelled', event.occurredAt);
-    this.feeder.request(campaignId);
+    this.feeder.request(campaignId, true);
   }
 }

@@ -20,8 +20,6 @@ export interface ContactDoc extends Omit<NormalizedContact, 'contactId'> {
   lastCallId?: string;
   lastOutcome?: CallOutcome;
   retryAt?: string;
-  /** The feed that queued the contact: lets that feed publish exactly the contacts it marked. */
-  feedToken?: string;
   /** Stream sequence of the last retry request that gave this contact a fresh budget. */
   retriedBySeq?: number;
   /** Why a `skipped` contact was not called (`dnc`: on the client's do-not-call list). */
@@ -47,7 +45,6 @@ export class ContactsReadModel {
     await this.collection.createIndex({ campaignId: 1, status: 1, order: 1 });
     await this.collection.createIndex({ campaignId: 1, status: 1, priority: -1, order: 1 });
     await this.collection.createIndex({ campaignId: 1, order: 1 });
-    await this.collection.createIndex({ feedToken: 1 });
   }
 
   /** Inserts a batch; a contact already present (replay, duplicate add) is left untouched. */
@@ -96,11 +93,17 @@ export class ContactsReadModel {
 
   /**
    * Marks contacts queued *before* their dial jobs are published, so that no call event can touch a
-   * contact while this write runs. Returns the contacts this call marked (another feed may have won some).
+   * contact while this write runs. Returns the contacts this call marked: not those another feed won,
+   * nor those that moved on since they were read (a stale read would number the attempt wrongly). One update per contact: an `_id` match is the one query every MongoDB-wire server indexes.
    */
-  async markQueued(ids: string[], feedToken: string, at: string): Promise<ContactDoc[]> {
-    await this.collection.updateMany({ _id: { $in: ids }, status: 'pending' }, { $set: { status: 'queued', feedToken, updatedAt: at } });
-    return this.collection.find({ feedToken, status: 'queued' }).sort({ order: 1 }).toArray();
+  async markQueued(contacts: ContactDoc[], at: string): Promise<ContactDoc[]> {
+    const marked = await Promise.all(
+      contacts.map(async (c) => {
+        const result = await this.collection.updateOne({ _id: c._id, status: 'pending', attempts: c.attempts }, { $set: { status: 'queued', updatedAt: at } });
+        return result.modifiedCount > 0 ? { ...c, status: 'queued' as ContactStatus, updatedAt: at } : undefined;
+      }),
+    );
+    return marked.filter((c): c is ContactDoc => c !== undefined);
   }
 
   /** Contacts queued before `before` that no dialler has claimed yet: their jobs may have been lost with a crashed feed. */
