@@ -6,10 +6,9 @@ import { rpcRequest } from '@libs/messaging/rpc-client';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
+import { DueTimers, LOOKAHEAD_MS } from '../timers/due-timers';
 import { DueRetries, DueRetryDoc } from './due-retries';
 
-const LOOKAHEAD_MS = 2_000;
-const LOOK_EVERY_MS = 500;
 const MAX_ARMED = 5_000;
 /** Retries of one campaign falling due within this many ms are released together. */
 const BATCH_MS = 20;
@@ -23,15 +22,23 @@ const BATCH_MS = 20;
 @Injectable()
 export class RetryReleaser implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<ContactRetryScheduled>;
-  private readonly armed = new Map<string, NodeJS.Timeout>();
+  private readonly timers: DueTimers<DueRetryDoc>;
   private readonly batches = new Map<string, DueRetryDoc[]>();
-  private looker?: NodeJS.Timeout;
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly retries: DueRetries,
-  ) {}
+  ) {
+    this.timers = new DueTimers({
+      dueBefore: (time) => this.retries.dueBefore(time, MAX_ARMED),
+      keyOf: (doc) => doc._id,
+      dueAt: (doc) => Date.parse(doc.retryAt),
+      fire: (doc) => this.collect(doc),
+      log,
+      what: 'due retries',
+    });
+  }
 
   async onApplicationBootstrap() {
     await this.retries.ensureIndexes();
@@ -43,31 +50,14 @@ export class RetryReleaser implements OnApplicationBootstrap, OnModuleDestroy {
     );
     await this.consumer.start(async ({ event }) => {
       await this.retries.add(event);
-      if (Date.parse(event.data.retryAt) <= Date.now() + LOOKAHEAD_MS) this.arm({ _id: event.data.callId, ...event.data });
+      if (Date.parse(event.data.retryAt) <= Date.now() + LOOKAHEAD_MS) this.timers.arm({ _id: event.data.callId, ...event.data });
     });
-    this.looker = setInterval(() => void this.look(), LOOK_EVERY_MS);
-    await this.look();
+    await this.timers.start();
   }
 
   async onModuleDestroy() {
-    clearInterval(this.looker);
-    this.armed.forEach((t) => clearTimeout(t));
+    this.timers.stop();
     await this.consumer?.stop();
-  }
-
-  private async look(): Promise<void> {
-    try {
-      const due = await this.retries.dueBefore(new Date(Date.now() + LOOKAHEAD_MS), MAX_ARMED);
-      due.forEach((doc) => this.arm(doc));
-    } catch (e) {
-      this.log.error({ err: e }, 'looking for due retries failed');
-    }
-  }
-
-  private arm(doc: DueRetryDoc): void {
-    if (this.armed.has(doc._id)) return;
-    const timer = setTimeout(() => this.collect(doc), Math.max(0, Date.parse(doc.retryAt) - Date.now()));
-    this.armed.set(doc._id, timer);
   }
 
   private collect(doc: DueRetryDoc): void {
@@ -89,6 +79,6 @@ export class RetryReleaser implements OnApplicationBootstrap, OnModuleDestroy {
     if (reply.ok) await this.retries.remove(ids).catch((err) => this.log.warn({ err, campaignId }, 'removing released retries failed'));
     else this.log.warn({ campaignId, error: reply.error }, 'releasing retries failed; the next look tries again');
     // Released or not, the next look re-arms whatever is still recorded.
-    ids.forEach((id) => this.armed.delete(id));
+    ids.forEach((id) => this.timers.disarm(id));
   }
 }

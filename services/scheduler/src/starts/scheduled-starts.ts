@@ -6,11 +6,8 @@ import { rpcRequest } from '@libs/messaging/rpc-client';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
-import { ScheduledCampaigns } from './scheduled-campaigns';
-
-/** How far ahead each look at the collection arms timers, and how often it looks. */
-const LOOKAHEAD_MS = 2_000;
-const LOOK_EVERY_MS = 500;
+import { DueTimers, LOOKAHEAD_MS } from '../timers/due-timers';
+import { ScheduledCampaignDoc, ScheduledCampaigns } from './scheduled-campaigns';
 
 /**
  * Starts scheduled campaigns on time. Every instance arms a timer for each campaign due within the
@@ -21,14 +18,22 @@ const LOOK_EVERY_MS = 500;
 @Injectable()
 export class ScheduledStarts implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CampaignEvent>;
-  private readonly armed = new Map<string, NodeJS.Timeout>();
-  private looker?: NodeJS.Timeout;
+  private readonly timers: DueTimers<ScheduledCampaignDoc>;
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly scheduled: ScheduledCampaigns,
-  ) {}
+  ) {
+    this.timers = new DueTimers({
+      dueBefore: (time) => this.scheduled.dueBefore(time),
+      keyOf: (doc) => `${doc._id}@${doc.scheduledTime}`,
+      dueAt: (doc) => Date.parse(doc.scheduledTime!),
+      fire: (doc, key) => void this.fire(key, doc._id, doc.clientId, doc.scheduledTime!),
+      log,
+      what: 'scheduled campaigns',
+    });
+  }
 
   async onApplicationBootstrap() {
     await this.scheduled.ensureIndexes();
@@ -40,29 +45,14 @@ export class ScheduledStarts implements OnApplicationBootstrap, OnModuleDestroy 
     );
     await this.consumer.start(async ({ event, seq }) => {
       await this.scheduled.apply(event, seq);
-      if (event.type === 'CampaignCreated' || event.type === 'CampaignScheduled') void this.look();
+      if (event.type === 'CampaignCreated' || event.type === 'CampaignScheduled') void this.timers.look();
     });
-    this.looker = setInterval(() => void this.look(), LOOK_EVERY_MS);
-    await this.look();
+    await this.timers.start();
   }
 
   async onModuleDestroy() {
-    clearInterval(this.looker);
-    this.armed.forEach((t) => clearTimeout(t));
+    this.timers.stop();
     await this.consumer?.stop();
-  }
-
-  private async look(): Promise<void> {
-    try {
-      for (const doc of await this.scheduled.dueBefore(new Date(Date.now() + LOOKAHEAD_MS))) {
-        const key = `${doc._id}@${doc.scheduledTime}`;
-        if (this.armed.has(key)) continue;
-        const timer = setTimeout(() => void this.fire(key, doc._id, doc.clientId, doc.scheduledTime!), Date.parse(doc.scheduledTime!) - Date.now());
-        this.armed.set(key, timer);
-      }
-    } catch (e) {
-      this.log.error({ err: e }, 'looking for scheduled campaigns failed');
-    }
   }
 
   private async fire(key: string, campaignId: string, clientId: string, scheduledTime: string): Promise<void> {
@@ -74,13 +64,13 @@ export class ScheduledStarts implements OnApplicationBootstrap, OnModuleDestroy 
       correlationId: `scheduled-start:${campaignId}`,
     });
     if (!reply.ok && reply.error.statusCode >= 500) {
-      // Campaigns unavailable: keep the key armed-but-expired so the next look re-arms it.
+      // Campaigns unavailable: the next look arms it again.
       this.log.warn({ campaignId, error: reply.error }, 'scheduled start failed; retrying');
-      this.armed.delete(key);
+      this.timers.disarm(key);
       return;
     }
     if (reply.ok) this.log.info({ campaignId, scheduledTime, lateMs: Date.now() - Date.parse(scheduledTime) }, 'scheduled campaign started');
     // Started here, by another instance, rescheduled or cancelled: in every case this start is settled.
-    setTimeout(() => this.armed.delete(key), LOOKAHEAD_MS * 4);
+    this.timers.disarm(key, LOOKAHEAD_MS * 4);
   }
 }
