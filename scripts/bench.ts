@@ -1,13 +1,21 @@
 // `npm run bench`: runs the real services against the Plivo simulator and prints slot utilisation,
-// call rate, slot-reuse delay and peak memory per process. Not part of CI: figures depend on the machine.
+// call rate, slot-reuse delay, where a slot's time goes between calls, CPU per call and peak memory
+// per process. Not part of CI: figures depend on the machine (and on what else runs on it).
 //   BENCH_CONTACTS (1000), BENCH_LIMIT (20), BENCH_TALK_MS ("200-400"), BENCH_DIALERS (1), PLIVO_MAX_CPS (1000)
-import { readFileSync } from 'fs';
+//   Any other service setting passes through from the environment (e.g. FEED_DEPTH_PER_SLOT, DIALER_LANES_PER_CAMPAIGN).
+//   BENCH_DUMP=<file> writes the raw per-call times and slot spans as JSON.
+import { readFileSync, writeFileSync } from 'fs';
+import { connect } from 'nats';
+import { Subjects } from '../contracts/subjects';
 import { startTestServers } from '../libs/testing/servers';
 import { startStack } from '../libs/testing/stack';
 import { waitFor } from '../libs/testing/wait-for';
-import { SimulatorClient } from '../tools/plivo-simulator/src/client';
+import { CallRecord, SimulatorClient } from '../tools/plivo-simulator/src/client';
 import { ApiClient, registerClient } from '../libs/testing/api-client';
+import { callEventTimes } from './bench/call-event-times';
 import { slotFigures } from './bench/slot-figures';
+import { SlotTimeline } from './bench/slot-timeline';
+import { CallTimes, idleAfterFree, Percentiles, stageFigures } from './bench/stage-figures';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const contacts = Number(env('BENCH_CONTACTS', '1000'));
@@ -22,6 +30,16 @@ function peakRssMb(pid: number | undefined): number {
   return Math.round(Number(line?.split(/\s+/)[1]) / 1024);
 }
 
+/** CPU time (user + system) a process used so far, in seconds (clock ticks of 10 ms). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const callIdOfRecord = (c: CallRecord) => decodeURIComponent(/\/plivo\/[^/]+\/([^/]+)\/answer/.exec(c.request.answer_url)![1]);
+const fmt = (p: Percentiles) => `p50 ${String(p.p50).padStart(5)}  p90 ${String(p.p90).padStart(5)}  p99 ${String(p.p99).padStart(5)} ms  (n ${p.n})`;
+
 async function main() {
   const servers = await startTestServers();
   const stack = await startStack({
@@ -31,15 +49,21 @@ async function main() {
     env: { PLIVO_MAX_CPS: cps, GLOBAL_MAX_CALLS: String(limit * 2), LOG_LEVEL: 'error' },
     simulatorEnv: { SIM_RING_MS: '0-0', SIM_TALK_MS: talk, SIM_TIME_SCALE: '1', LOG_LEVEL: 'error' },
   });
+  const nc = await connect({ servers: servers.natsUrl });
   try {
+    const subjects = new Subjects(stack.natsNamespace);
     const admin = new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY);
     const { api } = await registerClient(admin, 'bench', limit * 2);
     const campaign = await api.post('/campaigns', { name: 'bench', fromNumber: '+14155550100', wssUrl: 'wss://bot.example.com/s', settings: { concurrentCallsLimit: limit } });
     const id = campaign.body.id as string;
+    await waitFor(async () => (await api.get(`/campaigns/${id}`)).status === 200, { timeoutMs: 10_000, description: 'the campaign to be readable' });
     for (let i = 0; i < contacts; i += 5000) {
       const batch = Array.from({ length: Math.min(5000, contacts - i) }, (_, k) => ({ phoneNumber: `+1415${String(2000000 + i + k).padStart(7, '0')}` }));
       await api.post(`/campaigns/${id}/contacts`, { contacts: batch });
     }
+    const timeline = new SlotTimeline(await nc.jetstream().views.kv(subjects.buckets.slots, { history: 1 }), `campaign.${id}`);
+    await timeline.start();
+    const cpuBefore = new Map([...stack.processes].map(([name, proc]) => [name, cpuSeconds(proc.pid)]));
     const started = Date.now();
     await api.post(`/campaigns/${id}/start`);
     await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign.status === 'completed', {
@@ -48,16 +72,51 @@ async function main() {
       description: 'the campaign to complete',
     });
     const completedAfterMs = Date.now() - started;
+    const cpu = new Map([...stack.processes].map(([name, proc]) => [name, cpuSeconds(proc.pid) - cpuBefore.get(name)!]));
+    await new Promise((r) => setTimeout(r, 500)); // the last slot releases
+    const spans = timeline.stop();
     const record = await new SimulatorClient(stack.simulatorUrl!).calls({ answerUrlContains: id });
+    const events = await callEventTimes(nc.jetstream(), await nc.jetstreamManager(), subjects.streams.calls, (kind) => subjects.callEvent(id, '*', kind));
+
+    const spansByCall = new Map<string, { takenAt: number; freedAt?: number }[]>();
+    for (const span of spans) {
+      const callId = span.holder.split('@')[0];
+      spansByCall.set(callId, [...(spansByCall.get(callId) ?? []), span]);
+    }
+    const calls: CallTimes[] = record.map((c) => {
+      const callId = callIdOfRecord(c);
+      const held = spansByCall.get(callId) ?? [];
+      const freed = held.map((s) => s.freedAt);
+      return {
+        slotTakenAt: held.length ? Math.min(...held.map((s) => s.takenAt)) : undefined,
+        claimedAt: events.get(callId)?.requestedAt,
+        plivoRequestAt: c.liveFrom,
+        hangupAt: c.liveTo ?? undefined,
+        endedAt: events.get(callId)?.endedAt,
+        slotFreedAt: held.length && freed.every((f) => f !== undefined) ? Math.max(...(freed as number[])) : undefined,
+      };
+    });
+
+    if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify({ startedAt: started, spans, calls }));
     const figures = slotFigures(record.map((c) => ({ from: c.liveFrom, to: c.liveTo! })), limit);
-    console.log(`setup: ${contacts} contacts, limit ${limit}, talk ${talk} ms, ring 0 ms, ${dialers} dialer(s), PLIVO_MAX_CPS ${cps}`);
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(`\n=== bench: ${contacts} contacts, limit ${limit}, talk ${talk} ms, ring 0 ms, ${dialers} dialer(s), PLIVO_MAX_CPS ${cps}`);
+    console.log(`    machine: load average ${load} (1/5/15 min) on ${require('os').cpus().length} cores at the end`);
     console.log(`calls placed:            ${figures.calls} (max live ${figures.maxLive})`);
     console.log(`makespan:                ${(figures.makespanMs / 1000).toFixed(1)} s (campaign completed ${(completedAfterMs / 1000).toFixed(1)} s after start)`);
     console.log(`slot utilisation:        ${figures.utilisation.toFixed(3)}`);
     console.log(`call starts per second:  ${figures.callStartsPerSecond.toFixed(1)}`);
-    console.log(`slot reuse delay:        p50 ${figures.reuseP50} ms, p99 ${figures.reuseP99} ms`);
-    for (const [name, proc] of stack.processes) console.log(`peak RSS ${name.padEnd(14)} ${peakRssMb(proc.pid)} MB`);
+    console.log(`slot reuse delay:        p50 ${figures.reuseP50} ms, p99 ${figures.reuseP99} ms   (a call's end -> the next call's request, simulator clock)`);
+    console.log(`\nwhere a call's time goes (stream, KV watch and simulator timestamps):`);
+    for (const { stage, figures: p } of stageFigures(calls)) console.log(`  ${stage.padEnd(36)} ${fmt(p)}`);
+    console.log(`  ${'slot freed -> next slot taken'.padEnd(36)} ${fmt(idleAfterFree(spans))}`);
+    console.log(`\nper process: CPU during the campaign, CPU per call, peak RSS`);
+    for (const [name, proc] of stack.processes) {
+      const seconds = cpu.get(name)!;
+      console.log(`  ${name.padEnd(14)} ${seconds.toFixed(1).padStart(6)} s  ${((seconds * 1000) / figures.calls).toFixed(1).padStart(6)} ms/call  ${String(peakRssMb(proc.pid)).padStart(5)} MB`);
+    }
   } finally {
+    await nc.close();
     await stack.stop();
     await servers.stop();
   }

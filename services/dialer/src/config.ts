@@ -25,8 +25,11 @@ export const dialerConfigShape = {
    * subject keeps a job redelivered early from being dialled twice.
    */
   DIAL_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(10_000),
-  /** Messages each dialer instance works on at once per running campaign. */
-  DIALER_LANES_PER_CAMPAIGN: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Jobs each dialer instance works on at once per running campaign (warm-up, pacing, Call API request).
+   * A lane takes a job only when it sees a free slot, so idle lanes cost nothing.
+   */
+  DIALER_LANES_PER_CAMPAIGN: z.coerce.number().int().min(1).max(256).default(32),
 };
 
 export type DialerConfig = ReturnType<typeof loadDialerConfig>;

@@ -74,17 +74,18 @@ export class CallPlacer {
   /** `stop` (dialer shutting down): before the claim the job goes back to the queue; after it, only a request already sent is finished. */
   async place(attempt: HeldAttempt, queued: QueuedJob, stop?: AbortSignal): Promise<void> {
     const { job, callId, from } = attempt;
-    const keepAlive = setInterval(() => queued.keepAlive(), KEEP_ALIVE_MS);
+    const lease = this.keepSlots(attempt, queued);
+    const waits = stop ? AbortSignal.any([stop, lease.lost]) : lease.lost;
     let warmup: WarmupResult | undefined;
     let paced: PacedRequest | undefined;
     try {
-      warmup = await this.warmUp(attempt, stop);
-      if (!stop?.aborted && (!warmup || warmup.ok)) paced = await this.deps.pacer.admit(`${callId}#1`, stop);
+      warmup = await this.warmUp(attempt, waits);
+      if (!waits.aborted && (!warmup || warmup.ok)) paced = await this.deps.pacer.admit(`${callId}#1`, waits);
     } finally {
-      clearInterval(keepAlive);
+      lease.stop();
     }
     if (stop?.aborted) return this.giveBack(attempt, queued, paced);
-    if (!(await this.slotsStillHeld(attempt))) {
+    if (lease.lost.aborted || !(await lease.stillHeld())) {
       this.deps.log.warn({ callId }, 'slot lease ran out before the claim; job given back');
       return this.giveBack(attempt, queued, paced);
     }
@@ -117,10 +118,41 @@ export class CallPlacer {
     );
   }
 
-  /** Warm-up and pacing may outlast a share of the lease: it is renewed before the claim then. */
-  private async slotsStillHeld(attempt: HeldAttempt): Promise<boolean> {
-    if (Date.now() - attempt.acquiredAt < this.deps.leaseMs / 4) return true;
-    return this.deps.ledger.renew(attempt.scopeKeys, attempt.holder, this.deps.leaseMs);
+  /**
+   * While the job waits before its claim, the queue is told it is still worked on, and the slots'
+   * lease is renewed every third of it (a warm-up or a long pacing queue may outlast a lease). A
+   * renewal that finds a slot gone aborts the waits: the job goes back, undialled.
+   */
+  private keepSlots(attempt: HeldAttempt, queued: QueuedJob) {
+    const { ledger, leaseMs } = this.deps;
+    const lost = new AbortController();
+    let renewedAt = attempt.acquiredAt;
+    let renewing: Promise<boolean> | undefined;
+    const renew = () =>
+      (renewing ??= ledger
+        .renew(attempt.scopeKeys, attempt.holder, leaseMs)
+        .then((held) => {
+          if (held) renewedAt = Date.now();
+          else lost.abort();
+          return held;
+        })
+        .catch((err) => {
+          // Not knowing is treated as lost: the job goes back rather than risk a call without its slots.
+          this.deps.log.warn({ err }, 'slot lease renewal failed');
+          lost.abort();
+          return false;
+        })
+        .finally(() => (renewing = undefined)));
+    const timer = setInterval(() => {
+      queued.keepAlive();
+      if (Date.now() - renewedAt >= leaseMs / 3) void renew();
+    }, Math.min(KEEP_ALIVE_MS, leaseMs / 6));
+    return {
+      lost: lost.signal,
+      stop: () => clearInterval(timer),
+      /** Right before the claim: renewed once more if a quarter of the lease has gone by. */
+      stillHeld: async () => (Date.now() - renewedAt < leaseMs / 4 ? !lost.signal.aborted : renew()),
+    };
   }
 
   private async request(attempt: HeldAttempt, warmup: WarmupResult | undefined, firstAdmission: PacedRequest, stop: AbortSignal | undefined): Promise<void> {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'events';
 import { Consumer, JsMsg } from 'nats';
 import { Logger } from 'pino';
 import { callIdOf, DialJob } from '@contracts/dialing/dial-job';
@@ -36,6 +37,10 @@ export class CampaignDialer {
   /** Aborted on stop: attempts still waiting (warm-up, pacing, retry backoff) are given or handed back. */
   private stopping = new AbortController();
   private holds = 0;
+  /** Stream sequences of the jobs this dialer's lanes hold while waiting for slots. */
+  private readonly waiting = new Set<number>();
+  /** Lanes that saw room and are taking a job now. */
+  private gated = 0;
   private givenBackOnStop = 0;
 
   constructor(
@@ -47,6 +52,8 @@ export class CampaignDialer {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
+    // Every lane waiting (warm-up, pacer, backoff) listens to it: many listeners are expected, not a leak.
+    setMaxListeners(4 * this.deps.lanes + 10, this.stopping.signal);
     this.lanes = Array.from({ length: this.deps.lanes }, () => this.lane());
   }
 
@@ -64,8 +71,19 @@ export class CampaignDialer {
     while (this.running) {
       let msg: JsMsg | null = null;
       try {
-        msg = await this.deps.consumer.next({ expires: 2_000 });
-        if (msg) await this.dial(msg);
+        if (!(await this.roomForOneMore())) continue;
+        let gated = true;
+        const ungate = () => {
+          if (gated) this.gated--;
+          gated = false;
+        };
+        this.gated++;
+        try {
+          msg = await this.deps.consumer.next({ expires: 2_000 });
+          if (msg) await this.dial(msg, ungate);
+        } finally {
+          ungate();
+        }
       } catch (e) {
         this.deps.log.error({ err: e, campaignId: this.campaignId }, 'dial lane error');
         msg?.nak(1_000);
@@ -74,11 +92,51 @@ export class CampaignDialer {
     }
   }
 
-  private async dial(msg: JsMsg): Promise<void> {
+  /**
+   * A lane takes a job only when this dialer sees a free slot in every scope that no other lane of
+   * it is already after; otherwise it waits for the next slot change. Idle lanes then cost nothing,
+   * and jobs are not held by lanes that could only wait.
+   */
+  private async roomForOneMore(): Promise<boolean> {
+    const campaign = this.deps.campaign(this.campaignId);
+    if (campaign?.status === 'running' && this.deps.ledger.freeSlots(this.scopes(campaign, campaign.clientId)) > this.gated) return true;
+    await this.deps.ledger.changed(1_000);
+    return false;
+  }
+
+  /** `tookSlotsOrWaits` is called once this job's first try for slots is over. */
+  private async dial(msg: JsMsg, tookSlotsOrWaits: () => void): Promise<void> {
     const { ledger } = this.deps;
     const job = JSON.parse(new TextDecoder().decode(msg.data)) as DialJob;
     const callId = callIdOf(job.contactId, job.attempt);
     const holder = holderOf(callId, `${this.deps.holderToken}.${++this.holds}`);
+    let campaign: CampaignRuntime | undefined;
+    let scopes: SlotScope[];
+    let lastWorking = Date.now();
+    const seq = msg.info.streamSequence;
+    this.waiting.add(seq);
+    try {
+      await this.dialInTurn(msg, job, callId, holder, seq, tookSlotsOrWaits, lastWorking);
+    } finally {
+      this.waiting.delete(seq);
+    }
+  }
+
+  private hasEarlierWaiting(seq: number): boolean {
+    for (const other of this.waiting) if (other < seq) return true;
+    return false;
+  }
+
+  private async dialInTurn(
+    msg: JsMsg,
+    job: DialJob,
+    callId: string,
+    holder: string,
+    seq: number,
+    tookSlotsOrWaits: () => void,
+    lastWorking: number,
+  ): Promise<void> {
+    const { ledger } = this.deps;
     let campaign: CampaignRuntime | undefined;
     let scopes: SlotScope[];
     for (;;) {
@@ -93,8 +151,11 @@ export class CampaignDialer {
         msg.ack();
         return;
       }
-      const result = await ledger.acquire(scopes, holder, this.deps.leaseMs);
+      // Jobs of this dialer take free slots in queue order (fifo or priority, as fed); a later job waits its turn.
+      const result = this.hasEarlierWaiting(seq) ? { outcome: 'waiting' as const } : await ledger.acquire(scopes, holder, this.deps.leaseMs);
+      tookSlotsOrWaits();
       if (result.outcome === 'acquired') {
+        this.waiting.delete(seq);
         const scopeKeys = scopes.map((s) => s.key);
         // The mirror may lag a pause by milliseconds; the bucket itself is written before a pause is acknowledged.
         if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
@@ -111,7 +172,10 @@ export class CampaignDialer {
         );
         return;
       }
-      msg.working();
+      if (Date.now() - lastWorking >= 1_000) {
+        msg.working();
+        lastWorking = Date.now();
+      }
       await ledger.changed(1_000);
     }
   }

@@ -2,6 +2,20 @@ import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
 import { admit, answered, RateLimits, RateWindow, withdrawn } from './rate-window';
 
+/** The window at a revision (0: no entry yet). */
+interface Snapshot {
+  revision: number;
+  window: RateWindow;
+}
+
+interface AdmissionWaiter {
+  id: string;
+  /** Resolved or rejected already (an abort settles it early). */
+  settled: boolean;
+  resolve: (request: PacedRequest | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -20,11 +34,19 @@ export interface PacedRequest {
  * Account-wide pacing of Call API requests across every dialer instance: the sliding window of
  * `rate-window.ts` in one KV entry, changed only by compare-and-set, so no interleaving of any number
  * of instances lets more than `cps` requests reach Plivo within one second. Waiters wake when the
- * window changes or when its oldest request stops counting.
+ * window changes or when its oldest request stops counting. Within one instance, admissions and
+ * answers are written in groups (one write for all that queued up meanwhile), which keeps the hot entry
+ * from being fought over by every lane.
  */
 export class Pacer {
   private watcher?: QueuedIterator<KvEntry>;
   private waiters: (() => void)[] = [];
+  /** The newest revision of the window this instance knows of, from the watch and its own writes. */
+  private latest?: Snapshot;
+  private admissions: AdmissionWaiter[] = [];
+  private admitting?: Promise<void>;
+  private updates: { mutate: (window: RateWindow) => RateWindow | undefined; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private updating?: Promise<void>;
 
   constructor(
     private readonly kv: KV,
@@ -36,7 +58,10 @@ export class Pacer {
   async start(): Promise<void> {
     this.watcher = await this.kv.watch({ key: this.key, ignoreDeletes: false });
     void (async () => {
-      for await (const _entry of this.watcher!) this.wakeAll();
+      for await (const entry of this.watcher!) {
+        this.remember({ revision: entry.revision, window: parse(entry) });
+        this.wakeAll();
+      }
     })();
   }
 
@@ -46,45 +71,157 @@ export class Pacer {
   }
 
   /** Waits until request `id` fits in the window; undefined when `signal` aborted the wait. */
-  async admit(id: string, signal?: AbortSignal): Promise<PacedRequest | undefined> {
-    for (;;) {
-      if (signal?.aborted) return undefined;
-      const entry = await this.kv.get(this.key);
-      const decision = admit(parse(entry), id, this.now(), this.limits);
-      if (decision.admitted) {
-        if (await this.write(entry, decision.window)) return this.request(id);
-        continue;
+  admit(id: string, signal?: AbortSignal): Promise<PacedRequest | undefined> {
+    if (signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (waiter.settled) return;
+        waiter.settled = true;
+        this.admissions = this.admissions.filter((w) => w !== waiter);
+        resolve(undefined);
+      };
+      const waiter: AdmissionWaiter = {
+        id,
+        settled: false,
+        resolve: (request) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(request);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.admissions.push(waiter);
+      this.admitting ??= this.admitWaiting();
+    });
+  }
+
+  /**
+   * Group commit of admissions: every request of this instance waiting for the window is admitted, in
+   * order, by as few compare-and-set writes as the window allows, not one contended write each.
+   */
+  private async admitWaiting(): Promise<void> {
+    try {
+      let snapshot = this.latest ?? (await this.read());
+      while (this.admissions.length > 0) {
+        let window = snapshot.window;
+        let retryAt = Infinity;
+        const admitted: AdmissionWaiter[] = [];
+        for (const waiter of this.admissions) {
+          const decision = admit(window, waiter.id, this.now(), this.limits);
+          if (!decision.admitted) {
+            retryAt = decision.retryAt;
+            break;
+          }
+          window = decision.window;
+          admitted.push(waiter);
+        }
+        if (admitted.length === 0) {
+          await this.changeOrTimeout(Math.max(1, retryAt - this.now()));
+          snapshot = this.latest ?? (await this.read());
+          continue;
+        }
+        if (!(await this.write(snapshot, window))) {
+          snapshot = await this.read();
+          continue;
+        }
+        snapshot = this.latest!;
+        this.admissions = this.admissions.filter((w) => !admitted.includes(w));
+        for (const waiter of admitted) {
+          // Aborted while its admission was being written: it sends nothing, so the admission goes back.
+          if (waiter.settled) void this.change((w) => withdrawn(w, waiter.id)).catch(() => undefined);
+          else {
+            waiter.settled = true;
+            waiter.resolve(this.request(waiter.id));
+          }
+        }
       }
-      await this.changeOrTimeout(Math.max(1, decision.retryAt - this.now()), signal);
+    } catch (error) {
+      const failed = this.admissions;
+      this.admissions = [];
+      failed.forEach((w) => !w.settled && ((w.settled = true), w.reject(error)));
+    } finally {
+      this.admitting = undefined;
+      if (this.admissions.length > 0) this.admitting = this.admitWaiting();
     }
   }
 
   private request(id: string): PacedRequest {
     return {
-      answered: (marginMs = 0) => this.change((window) => answered(window, id, this.now() + marginMs)),
+      answered: (marginMs = 0) => {
+        const at = this.now() + marginMs;
+        return this.change((window) => answered(window, id, at));
+      },
       withdrawn: () => this.change((window) => withdrawn(window, id)),
     };
   }
 
-  private async change(mutate: (window: RateWindow) => RateWindow | undefined): Promise<void> {
-    for (;;) {
-      const entry = await this.kv.get(this.key);
-      const next = mutate(parse(entry));
-      if (!next || (await this.write(entry, next))) return;
+  /** Group commit of answers and withdrawals: the ones that come in during a write go together in the next. */
+  private change(mutate: (window: RateWindow) => RateWindow | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.updates.push({ mutate, resolve, reject });
+      this.updating ??= this.applyUpdates();
+    });
+  }
+
+  private async applyUpdates(): Promise<void> {
+    while (this.updates.length > 0) {
+      const batch = this.updates;
+      this.updates = [];
+      try {
+        // On the cached window first; if an update finds nothing to change there (a view a moment
+        // old), the batch is redone on a fresh read, where "nothing to change" is the truth.
+        let snapshot = this.latest;
+        for (;;) {
+          const fresh = !snapshot;
+          snapshot ??= await this.read();
+          let window = snapshot.window;
+          let allApplied = true;
+          for (const { mutate } of batch) {
+            const next = mutate(window);
+            if (next) window = next;
+            else allApplied = false;
+          }
+          if (!allApplied && !fresh) {
+            snapshot = undefined;
+            continue;
+          }
+          if (window === snapshot.window || (await this.write(snapshot, window))) break;
+          snapshot = undefined;
+        }
+        batch.forEach(({ resolve }) => resolve());
+      } catch (error) {
+        batch.forEach(({ reject }) => reject(error));
+      }
     }
+    this.updating = undefined;
+  }
+
+  private async read(): Promise<Snapshot> {
+    const entry = await this.kv.get(this.key);
+    const snapshot = { revision: entry?.revision ?? 0, window: parse(entry) };
+    this.remember(snapshot);
+    return snapshot;
   }
 
   /** CAS write; false when another instance wrote first. */
-  private async write(entry: KvEntry | null, window: RateWindow): Promise<boolean> {
+  private async write(snapshot: Snapshot, window: RateWindow): Promise<boolean> {
     const data = encoder.encode(JSON.stringify(window));
     try {
-      if (entry) await this.kv.update(this.key, data, entry.revision);
-      else await this.kv.create(this.key, data);
+      const revision = snapshot.revision ? await this.kv.update(this.key, data, snapshot.revision) : await this.kv.create(this.key, data);
+      this.remember({ revision, window });
       return true;
     } catch (e) {
       if (isKvConflict(e)) return false;
       throw e;
     }
+  }
+
+  /** Keeps the newest revision seen (the watch may deliver after our own write). */
+  private remember(snapshot: Snapshot): void {
+    if (!this.latest || snapshot.revision > this.latest.revision) this.latest = snapshot;
   }
 
   /** Resolves on the next change of the window, after `ms`, or when `signal` aborts, leaving nothing behind. */

@@ -2,8 +2,15 @@ import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
 import { AcquireResult, callIdOfHolder, SlotLedger, SlotScope } from './slot-ledger';
 
-/** Holders of one scope: call id -> lease expiry (epoch ms). */
+/** Holders of one scope: holder id -> lease expiry (epoch ms). */
 type Holders = Record<string, number>;
+/** One scope's entry at a revision (0: no entry yet). */
+interface Snapshot {
+  revision: number;
+  holders: Holders;
+}
+
+const isScopeKey = (key: string) => key.startsWith('campaign.') || key.startsWith('client.') || key === 'global';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -17,6 +24,8 @@ const MAX_CAS_TRIES = 200;
 export class KvSlotLedger implements SlotLedger {
   private waiters: (() => void)[] = [];
   private watcher?: QueuedIterator<KvEntry>;
+  /** The newest revision of each scope this instance knows of, from the watch and its own writes. */
+  private readonly cache = new Map<string, Snapshot>();
 
   constructor(
     private readonly kv: KV,
@@ -26,8 +35,20 @@ export class KvSlotLedger implements SlotLedger {
   async start(): Promise<void> {
     this.watcher = await this.kv.watch({ key: '>', ignoreDeletes: false });
     void (async () => {
-      for await (const entry of this.watcher!) if (entry.key.startsWith('campaign.') || entry.key.startsWith('client.') || entry.key === 'global') this.wakeAll();
+      for await (const entry of this.watcher!) {
+        if (!isScopeKey(entry.key)) continue;
+        this.remember(entry.key, entry.revision, parse(entry));
+        this.wakeAll();
+      }
     })();
+  }
+
+  /**
+   * Free slots of every scope as this instance last saw them (the watch, and its own writes): a hint
+   * for whether trying to acquire is worth it, never a decision on its own.
+   */
+  freeSlots(scopes: SlotScope[]): number {
+    return Math.min(...scopes.map((scope) => scope.limit - Object.keys(this.live(this.cache.get(scope.key)?.holders ?? {})).length));
   }
 
   stop(): void {
@@ -36,49 +57,54 @@ export class KvSlotLedger implements SlotLedger {
   }
 
   async acquire(scopes: SlotScope[], holder: string, leaseMs: number): Promise<AcquireResult> {
-    const added: string[] = [];
-    for (const scope of scopes) {
-      const result = await this.take(scope, holder, leaseMs);
-      if (result === 'full') {
-        await this.release(added, holder);
-        return { outcome: 'full', scope: scope.key };
-      }
-      if (result === 'added') added.push(scope.key);
+    // The scopes are independent entries, taken at once; if one is full the others are given back.
+    const results = await Promise.all(scopes.map((scope) => this.take(scope, holder, leaseMs)));
+    const added = scopes.filter((_, i) => results[i] === 'added').map((scope) => scope.key);
+    const full = scopes.find((_, i) => results[i] === 'full');
+    if (full) {
+      await this.release(added, holder);
+      return { outcome: 'full', scope: full.key };
     }
     return { outcome: 'acquired', added };
   }
 
   async release(scopeKeys: string[], holder: string): Promise<void> {
-    for (const key of scopeKeys) {
-      await this.change(key, (holders) => {
-        if (!(holder in holders)) return undefined;
-        const { [holder]: _gone, ...rest } = holders;
-        return rest;
-      });
-    }
+    await Promise.all(
+      scopeKeys.map((key) =>
+        this.change(key, (holders) => {
+          if (!(holder in holders)) return undefined;
+          const { [holder]: _gone, ...rest } = holders;
+          return rest;
+        }),
+      ),
+    );
   }
 
   async releaseCall(scopeKeys: string[], callId: string): Promise<void> {
-    for (const key of scopeKeys) {
-      await this.change(key, (holders) => {
-        const kept = Object.fromEntries(Object.entries(holders).filter(([holder]) => callIdOfHolder(holder) !== callId));
-        return Object.keys(kept).length === Object.keys(holders).length ? undefined : kept;
-      });
-    }
+    await Promise.all(scopeKeys.map((key) => this.releaseCalls(key, [callId])));
+  }
+
+  /** Gives back every slot of one scope held for any of these calls, in one write. */
+  async releaseCalls(scopeKey: string, callIds: string[]): Promise<void> {
+    const ended = new Set(callIds);
+    await this.change(scopeKey, (holders) => {
+      const kept = Object.fromEntries(Object.entries(holders).filter(([holder]) => !ended.has(callIdOfHolder(holder))));
+      return Object.keys(kept).length === Object.keys(holders).length ? undefined : kept;
+    });
   }
 
   async renew(scopeKeys: string[], holder: string, leaseMs: number): Promise<boolean> {
-    let held = true;
-    for (const key of scopeKeys) {
-      await this.change(key, (holders) => {
-        if (!(holder in holders)) {
-          held = false;
-          return undefined;
-        }
-        return { ...holders, [holder]: this.now() + leaseMs };
-      });
-    }
-    return held;
+    const held = await Promise.all(
+      scopeKeys.map(async (key) => {
+        let found = true;
+        await this.change(key, (holders) => {
+          found = holder in holders;
+          return found ? { ...holders, [holder]: this.now() + leaseMs } : undefined;
+        });
+        return found;
+      }),
+    );
+    return held.every(Boolean);
   }
 
   async usage(scopeKey: string): Promise<number> {
@@ -110,42 +136,67 @@ export class KvSlotLedger implements SlotLedger {
 
   private async take(scope: SlotScope, holder: string, leaseMs: number): Promise<'added' | 'held' | 'full'> {
     let result: 'added' | 'held' | 'full' = 'full';
-    await this.change(scope.key, (holders) => {
-      if (holder in holders) {
-        result = 'held';
-        return undefined;
-      }
-      if (Object.keys(holders).length >= scope.limit) {
-        result = 'full';
-        return undefined;
-      }
-      result = 'added';
-      return { ...holders, [holder]: this.now() + leaseMs };
-    });
+    await this.change(
+      scope.key,
+      (holders) => {
+        if (holder in holders) {
+          result = 'held';
+          return undefined;
+        }
+        if (Object.keys(holders).length >= scope.limit) {
+          result = 'full';
+          return undefined;
+        }
+        result = 'added';
+        return { ...holders, [holder]: this.now() + leaseMs };
+      },
+      // "Full" or "held" on a view a moment old is safe: the caller waits for the next change and tries again.
+      { trustCachedNoChange: true },
+    );
     return result;
   }
 
   /**
    * Read-modify-write of one scope with CAS on its revision; `mutate` returns the new holders or
-   * undefined for "no change". Expired holders are dropped before `mutate` sees them.
+   * undefined for "no change". Expired holders are dropped before `mutate` sees them. The first try
+   * works on the cached revision (no read); a conflict, or a "no change" the caller cannot take from
+   * a view that may be a moment old, reads the entry afresh.
    */
-  private async change(key: string, mutate: (holders: Holders) => Holders | undefined): Promise<void> {
+  private async change(key: string, mutate: (holders: Holders) => Holders | undefined, { trustCachedNoChange = false } = {}): Promise<void> {
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
-      const entry = await this.kv.get(key);
-      const stored = parse(entry);
-      const live = this.live(stored);
-      const next = mutate(live) ?? (Object.keys(live).length !== Object.keys(stored).length ? live : undefined);
-      if (!next) return;
+      const cached = i === 0 ? this.cache.get(key) : undefined;
+      const snapshot = cached ?? (await this.read(key));
+      const live = this.live(snapshot.holders);
+      const next = mutate(live) ?? (Object.keys(live).length !== Object.keys(snapshot.holders).length ? live : undefined);
+      if (!next) {
+        if (cached && !trustCachedNoChange) continue;
+        return;
+      }
       const data = encoder.encode(JSON.stringify(next));
       try {
-        if (entry) await this.kv.update(key, data, entry.revision);
-        else await this.kv.create(key, data);
+        const revision = snapshot.revision ? await this.kv.update(key, data, snapshot.revision) : await this.kv.create(key, data);
+        this.remember(key, revision, next);
+        // Our own write freed a slot: local lanes need not wait for the watch to hear of it.
+        if (Object.keys(next).length < Object.keys(snapshot.holders).length) this.wakeAll();
         return;
       } catch (e) {
         if (!isKvConflict(e)) throw e;
       }
     }
     throw new Error(`slot ${key}: too much contention`);
+  }
+
+  private async read(key: string): Promise<Snapshot> {
+    const entry = await this.kv.get(key);
+    const snapshot = { revision: entry?.revision ?? 0, holders: parse(entry) };
+    this.remember(key, snapshot.revision, snapshot.holders);
+    return snapshot;
+  }
+
+  /** Keeps the newest revision seen of a scope (the watch may deliver after our own write). */
+  private remember(key: string, revision: number, holders: Holders): void {
+    const known = this.cache.get(key);
+    if (!known || revision > known.revision) this.cache.set(key, { revision, holders });
   }
 
   private live(holders: Holders): Holders {

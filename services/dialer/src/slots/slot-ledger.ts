@@ -23,6 +23,8 @@ export interface SlotLedger {
   releaseCall(scopeKeys: string[], callId: string): Promise<void>;
   /** Extends the lease of a holder in every scope; false when it no longer holds one of them (its lease ran out). */
   renew(scopeKeys: string[], holder: string, leaseMs: number): Promise<boolean>;
+  /** Free slots (the least over the scopes) as this instance last saw them: a hint, not a decision. */
+  freeSlots(scopes: SlotScope[]): number;
   /** Live holders of one scope. */
   usage(scopeKey: string): Promise<number>;
   /** Resolves on the next change of any slot (or after `timeoutMs`): the moment to try again. */

@@ -5,29 +5,34 @@ import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { KvSlotLedger } from './kv-slot-ledger';
+import { ReleaseBatcher } from './release-batcher';
 import { scopeKeys } from './slot-ledger';
 
 /** Gives a call's slots back when it ends, whoever dialled it; idempotent, so redelivery is harmless. */
 @Injectable()
 export class SlotReleaseProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CallEnded>;
+  private readonly batcher: ReleaseBatcher;
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly ledger: KvSlotLedger,
-  ) {}
+  ) {
+    this.batcher = new ReleaseBatcher((key, callIds) => this.ledger.releaseCalls(key, callIds));
+  }
 
   async onApplicationBootstrap() {
     const { subjects } = this.nats;
     this.consumer = new DurableConsumer<CallEnded>(
       this.nats,
-      { stream: subjects.streams.calls, durable: 'dialer-slot-release', filterSubjects: [subjects.callEventsOfKind('ended')], maxAckPending: 500, concurrency: 16 },
+      // Many at once: handlers wait together for the next group write (see ReleaseBatcher).
+      { stream: subjects.streams.calls, durable: 'dialer-slot-release', filterSubjects: [subjects.callEventsOfKind('ended')], maxAckPending: 500, concurrency: 200 },
       this.log,
     );
     await this.consumer.start(async ({ event }) => {
       const { campaignId, clientId, callId } = event.data;
-      await this.ledger.releaseCall([scopeKeys.campaign(campaignId), scopeKeys.client(clientId), scopeKeys.global], callId);
+      await this.batcher.release({ callId, scopeKeys: [scopeKeys.campaign(campaignId), scopeKeys.client(clientId), scopeKeys.global] });
     });
   }
 

@@ -1,0 +1,41 @@
+/** A call whose slots are to be given back: the scopes it held a slot in. */
+export interface EndedCall {
+  callId: string;
+  scopeKeys: string[];
+}
+
+/**
+ * Group commit of slot releases: calls that end while a release is being written wait for the next
+ * one, which frees all of them with a single compare-and-set per scope. Under load this turns N
+ * read-modify-writes of the same hot entries (each scope is shared by every call in it) into a few,
+ * and so frees slots sooner. Each `release` resolves once its call's slots are given back.
+ */
+export class ReleaseBatcher {
+  private pending: { call: EndedCall; done: (error?: unknown) => void }[] = [];
+  private writing?: Promise<void>;
+
+  constructor(private readonly releaseCalls: (scopeKey: string, callIds: string[]) => Promise<void>) {}
+
+  release(call: EndedCall): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ call, done: (error) => (error ? reject(error) : resolve()) });
+      this.writing ??= this.writeAll();
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      const byScope = new Map<string, string[]>();
+      for (const { call } of batch) for (const key of call.scopeKeys) byScope.set(key, [...(byScope.get(key) ?? []), call.callId]);
+      try {
+        await Promise.all([...byScope].map(([key, callIds]) => this.releaseCalls(key, callIds)));
+        batch.forEach(({ done }) => done());
+      } catch (error) {
+        batch.forEach(({ done }) => done(error));
+      }
+    }
+    this.writing = undefined;
+  }
+}
