@@ -19,13 +19,12 @@ interface CallLogEntry {
 /**
  * Dialers that die or are stopped, judged by the simulator's record and the slot ledger: a campaign
  * finishes after two of three dialers were killed with calls in flight, every slot comes back, a call
- * whose hangup never arrives ends as `timeout` and frees its slots, and a SIGTERM gives back what the
- * dialers hold and they exit in time while the other carries on.
+ * whose hangup never arrives ends as `timeout` and frees its slots, and dialers stopped by SIGTERM exit in
+ * time while the other carries on, with nothing lost or called twice.
  */
 describe('dialer: crashes, lost callbacks and shutdown', () => {
   let stack: Stack;
   let simulator: SimulatorClient;
-  const dialerLines: { name: string; line: string }[] = [];
 
   beforeAll(async () => {
     stack = await startTestStack({
@@ -35,10 +34,6 @@ describe('dialer: crashes, lost callbacks and shutdown', () => {
         CALL_TIMEOUT_MINUTES: String(CALL_TIMEOUT_MS / 60_000),
         TIMEOUT_SWEEP_MS: '250',
         DIAL_ACK_WAIT_MS: '2000',
-      },
-      onLine: (name, line) => {
-        dialerLines.push({ name, line });
-        if (process.env.TEST_STACK_LOGS === '1') process.stderr.write(`[${name}] ${line}\n`);
       },
       simulatorEnv: { SIM_RING_MS: '20-50', SIM_TALK_MS: '300-600', SIM_TIME_SCALE: '1' },
     });
@@ -124,7 +119,7 @@ describe('dialer: crashes, lost callbacks and shutdown', () => {
     }
   }, 90_000);
 
-  it('on SIGTERM gives back what the dialers hold and exits within 10 s; the other carries on', async () => {
+  it('on SIGTERM two of three dialers exit within 10 s, the other carries on, every contact is called once', async () => {
     const { api } = await newClient(stack, 10);
     const numbers = phoneNumbers(40, 8200);
     const id = await createCampaign(api, { limit: 10 }, numbers);
@@ -150,11 +145,8 @@ describe('dialer: crashes, lost callbacks and shutdown', () => {
 
     await waitUntilCompleted(api, id, 90_000);
     await Promise.all([stack.restart('dialer-2'), stack.restart('dialer-3')]);
-    // They had jobs in hand (waiting for the pacer), and gave them back rather than dropping them.
-    const givenBack = dialerLines
-      .filter((l) => ['dialer-2', 'dialer-3'].includes(l.name) && l.line.includes('given back to the queue') && l.line.includes(id))
-      .map((l) => JSON.parse(l.line).givenBack as number);
-    expect(givenBack.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    // Whether a stopping dialer holds a job at the signal depends on timing (lanes take a job only
+    // when they see a free slot), so what it gave back is not counted here; the judge is below.
     const record = await simulator.calls({ answerUrlContains: id });
     // Nothing lost, nothing twice: every contact was called exactly once.
     expect(record.map((c) => c.request.to).sort()).toEqual(numbers);
