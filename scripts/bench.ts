@@ -4,7 +4,9 @@
 //   BENCH_CONTACTS (1000), BENCH_LIMIT (20), BENCH_TALK_MS ("200-400"), BENCH_DIALERS (1), PLIVO_MAX_CPS (1000)
 //   Any other service setting passes through from the environment (e.g. FEED_DEPTH_PER_SLOT, DIALER_LANES_PER_CAMPAIGN).
 //   BENCH_DUMP=<file> writes the raw per-call times and slot spans as JSON.
-import { readFileSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { connect } from 'nats';
 import { Subjects } from '../contracts/subjects';
 import { startTestServers } from '../libs/testing/servers';
@@ -40,7 +42,20 @@ function cpuSeconds(pid: number | undefined): number {
 const callIdOfRecord = (c: CallRecord) => decodeURIComponent(/\/plivo\/[^/]+\/([^/]+)\/answer/.exec(c.request.answer_url)![1]);
 const fmt = (p: Percentiles) => `p50 ${String(p.p50).padStart(5)}  p90 ${String(p.p90).padStart(5)}  p99 ${String(p.p99).padStart(5)} ms  (n ${p.n})`;
 
+/** The database commands that took the most server time, from the write-serialising proxy's profile (local FerretDB only). */
+function printDatabaseProfile(file: string): void {
+  if (!existsSync(file)) return;
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as { shape: string; n: number; totalMs: number; meanMs: number }[];
+  console.log(`\ndatabase: server time per command shape (request to reply, writes of one database one at a time)`);
+  for (const r of rows.slice(0, 8)) {
+    const shape = r.shape.replace(/^[^.]*?_(campaigns|call_tracking|scheduler|gateway)\./, '$1.');
+    console.log(`  ${String(r.totalMs).padStart(7)} ms  ${String(r.n).padStart(6)} x ${r.meanMs.toFixed(1).padStart(7)} ms  ${shape}`);
+  }
+}
+
 async function main() {
+  // Read by the write-serialising proxy in front of a local FerretDB (see libs/testing/wire-profile.ts).
+  const profileFile = (process.env.MONGO_WIRE_PROFILE ??= join(tmpdir(), `bench-db-profile-${process.pid}.json`));
   const servers = await startTestServers();
   const stack = await startStack({
     natsUrl: servers.natsUrl,
@@ -66,7 +81,9 @@ async function main() {
     const cpuBefore = new Map([...stack.processes].map(([name, proc]) => [name, cpuSeconds(proc.pid)]));
     const started = Date.now();
     await api.post(`/campaigns/${id}/start`);
-    await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign.status === 'completed', {
+    // The runtime entry, not /progress: counting contacts on every poll would load the database under test.
+    const runtime = await nc.jetstream().views.kv(subjects.buckets.campaignRuntime);
+    await waitFor(async () => (await runtime.get(id))?.json<{ status: string }>().status === 'completed', {
       timeoutMs: 30 * 60_000,
       intervalMs: 200,
       description: 'the campaign to complete',
@@ -120,6 +137,7 @@ async function main() {
     await stack.stop();
     await servers.stop();
   }
+  printDatabaseProfile(profileFile);
 }
 
 main().catch((e) => {

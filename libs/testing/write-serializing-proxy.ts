@@ -1,4 +1,5 @@
 import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
+import { WireProfile } from './wire-profile';
 import { commandNameOf, databaseOf, hasMoreToCome, MessageFramer, requestIdOf, responseToOf } from './mongo-wire';
 
 // FerretDB 1.x runs an update as "query, apply the operators in Go, write the result back" in
@@ -29,7 +30,10 @@ export interface WriteSerializingProxy {
 export async function startWriteSerializingProxy(upstreamPort: number, port = 0): Promise<WriteSerializingProxy> {
   const locks = new Locks();
   const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => relay(client, connect(upstreamPort, '127.0.0.1'), locks, sockets));
+  // MONGO_WIRE_PROFILE=<file>: the server time of each command shape, written on close (for benchmarks).
+  const profile = process.env.MONGO_WIRE_PROFILE ? new WireProfile(process.env.MONGO_WIRE_PROFILE) : undefined;
+  const writeProfile = profile && setInterval(() => profile.write(), 5_000).unref();
+  const server: Server = createServer((client) => relay(client, connect(upstreamPort, '127.0.0.1'), locks, sockets, profile?.connection()));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -38,6 +42,8 @@ export async function startWriteSerializingProxy(upstreamPort: number, port = 0)
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(writeProfile);
+        profile?.write();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
@@ -45,7 +51,7 @@ export async function startWriteSerializingProxy(upstreamPort: number, port = 0)
 }
 
 /** Pipes one client connection to its own upstream connection, holding the lock for each write. */
-function relay(client: Socket, upstream: Socket, locks: Locks, sockets: Set<Socket>): void {
+function relay(client: Socket, upstream: Socket, locks: Locks, sockets: Set<Socket>, profile?: ReturnType<WireProfile['connection']>): void {
   let closed = false;
   let held: { requestId: number; release: () => void } | undefined;
   const releaseHeld = (): void => {
@@ -76,6 +82,7 @@ function relay(client: Socket, upstream: Socket, locks: Locks, sockets: Set<Sock
           if (closed || hasMoreToCome(message)) release();
           else held = { requestId: requestIdOf(message), release };
         }
+        profile?.request(requestIdOf(message), message);
         if (!closed) upstream.write(message);
       });
     }
@@ -85,6 +92,7 @@ function relay(client: Socket, upstream: Socket, locks: Locks, sockets: Set<Sock
   upstream.on('data', (chunk) => {
     for (const message of frame(fromUpstream, chunk, upstream)) {
       client.write(message);
+      profile?.reply(responseToOf(message));
       if (held && responseToOf(message) === held.requestId && !hasMoreToCome(message)) releaseHeld();
     }
   });

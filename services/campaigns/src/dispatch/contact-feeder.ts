@@ -106,8 +106,9 @@ export class ContactFeeder implements OnApplicationBootstrap, OnModuleDestroy {
     const key = JSON.stringify([order, timezones ?? null]);
     const cached = this.candidates.take(campaign._id, key, count);
     if (cached) return cached;
-    const read = await this.contacts.nextToDial(campaign._id, order, Math.min(count * READ_AHEAD, MAX_READ_AHEAD), timezones);
-    this.candidates.put(campaign._id, key, read.slice(count));
+    const wanted = Math.min(count * READ_AHEAD, MAX_READ_AHEAD);
+    const read = await this.contacts.nextToDial(campaign._id, order, wanted, timezones);
+    this.candidates.put(campaign._id, key, read.slice(count), read.length < wanted);
     return read.slice(0, count);
   }
 

@@ -10,6 +10,8 @@ import { CampaignsReadModel } from '../read-models/campaigns.read-model';
 import { ContactsReadModel } from '../read-models/contacts.read-model';
 
 const SWEEP_MS = 30_000;
+/** Checks of one campaign are at least this far apart: each reads contacts until it finds an open one. */
+const CHECK_INTERVAL_MS = 500;
 
 /**
  * Completes a running campaign once none of its contacts is open. Checks are coalesced per campaign;
@@ -17,7 +19,7 @@ const SWEEP_MS = 30_000;
  */
 @Injectable()
 export class CampaignCompletion implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly checks = new CoalescedRuns((campaignId) => this.completeIfDone(campaignId), 100, (campaignId, err) =>
+  private readonly checks = new CoalescedRuns((campaignId) => this.completeIfDone(campaignId), CHECK_INTERVAL_MS, (campaignId, err) =>
     this.log.warn({ err, campaignId }, 'completion check failed; trying again'),
   );
   private sweep?: NodeJS.Timeout;
@@ -51,7 +53,7 @@ export class CampaignCompletion implements OnApplicationBootstrap, OnModuleDestr
   private async completeIfDone(campaignId: string): Promise<void> {
     const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { status: 1, retryRound: 1 } });
     if (campaign?.status !== 'running') return;
-    if ((await this.contacts.countOpen(campaignId)) > 0) return;
+    if (await this.contacts.hasOpen(campaignId)) return;
     try {
       await this.commands.execute({
         type: 'CompleteCampaign',

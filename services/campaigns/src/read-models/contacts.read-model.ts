@@ -210,8 +210,10 @@ export class ContactsReadModel {
     return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }
 
-  async countOpen(campaignId: string): Promise<number> {
-    return this.collection.countDocuments({ campaignId, status: { $nin: [...FINAL_CONTACT_STATUSES] } });
+  /** Whether a contact of the campaign is not final yet. Stops at the first one: a count reads them all. */
+  async hasOpen(campaignId: string): Promise<boolean> {
+    const open = await this.collection.findOne({ campaignId, status: { $nin: [...FINAL_CONTACT_STATUSES] } }, { projection: { _id: 1 } });
+    return open !== null;
   }
 
   async count(campaignId: string): Promise<number> {
