@@ -4,6 +4,9 @@
 //   BENCH_CONTACTS (1000), BENCH_LIMIT (20), BENCH_TALK_MS ("200-400"), BENCH_DIALERS (1), PLIVO_MAX_CPS (1000)
 //   Any other service setting passes through from the environment (e.g. FEED_DEPTH_PER_SLOT, DIALER_LANES_PER_CAMPAIGN).
 //   BENCH_DUMP=<file> writes the raw per-call times and slot spans as JSON.
+//   BENCH_MONGO_URL=<url> puts the read models on that MongoDB-wire server instead of the test servers' one
+//   (e.g. a MongoDB, or tools/mongo-java-server/run.sh where none can run: FerretDB 1.x on SQLite reads a
+//   whole collection for every update, and that, not the services, then sets the figures).
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -59,7 +62,7 @@ async function main() {
   const servers = await startTestServers();
   const stack = await startStack({
     natsUrl: servers.natsUrl,
-    mongoUrl: servers.mongoUrl,
+    mongoUrl: process.env.BENCH_MONGO_URL ?? servers.mongoUrl,
     dialerReplicas: dialers,
     env: { PLIVO_MAX_CPS: cps, GLOBAL_MAX_CALLS: String(limit * 2), LOG_LEVEL: 'error' },
     simulatorEnv: { SIM_RING_MS: '0-0', SIM_TALK_MS: talk, SIM_TIME_SCALE: '1', LOG_LEVEL: 'error' },

@@ -16,7 +16,8 @@ import { SlotLedger } from '../slots/slot-ledger';
 import { BotWarmup } from '../warmup/bot-warmup';
 import { WarmupResult } from '../warmup/warmup-policy';
 import { CallEventsPublisher } from './call-events.publisher';
-import { PacedRequest, Pacer, sleep } from './pacer';
+import { sleep } from '../shared/sleep';
+import { PacedRequest, Pacer } from './pacer';
 import { webhookUrls } from './webhook-urls';
 
 /** An attempt whose slots this dialer holds, not yet claimed. */

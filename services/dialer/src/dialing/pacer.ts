@@ -255,17 +255,3 @@ function parse(entry: KvEntry | null): RateWindow {
   // An older dialer version stored a plain number (next free time) under this key.
   return value && typeof value === 'object' ? (value as RateWindow) : {};
 }
-
-/** Resolves after `ms`, or early when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}

@@ -1,3 +1,5 @@
+import { sleep } from '../shared/sleep';
+
 /** What a warm-up ended with; `attempts` and `durationMs` are recorded on the call. */
 export interface WarmupResult {
   ok: boolean;
@@ -85,15 +87,5 @@ function describe(e: unknown): string {
 
 export const realClock: WarmupClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-    }),
+  sleep,
 };
