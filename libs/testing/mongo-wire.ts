@@ -44,6 +44,28 @@ function bodyOffsetOf(message: Buffer): number | undefined {
   return undefined;
 }
 
+/** The documents of an OP_MSG: its body section, and those of its document sequences (kind 1), e.g. an update's `updates`. */
+export function documentsOf(message: Buffer): { body?: Record<string, unknown>; sequences: Record<string, unknown>[] } {
+  const sequences: Record<string, unknown>[] = [];
+  let body: Record<string, unknown> | undefined;
+  if (message.readInt32LE(12) !== OP_MSG) return { sequences };
+  for (let offset = 20; offset < message.length; ) {
+    const size = message.readInt32LE(offset + 1);
+    if (message[offset] === 0) {
+      body = BSON.deserialize(message.subarray(offset + 1, offset + 1 + size));
+      offset += 1 + size;
+      continue;
+    }
+    // kind 1: int32 size (including itself), the sequence's cstring name, then documents to the end
+    const end = offset + 1 + size;
+    for (let at = message.indexOf(0, offset + 5) + 1; at < end; at += message.readInt32LE(at)) {
+      sequences.push(BSON.deserialize(message.subarray(at, at + message.readInt32LE(at))));
+    }
+    offset = end;
+  }
+  return { body, sequences };
+}
+
 /** The command of an OP_MSG (the first key of its body section), or undefined. */
 export function commandNameOf(message: Buffer): string | undefined {
   const body = bodyOffsetOf(message);

@@ -1,31 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { BSON } from 'mongodb';
-
-const OP_MSG = 2013;
+import { documentsOf } from './mongo-wire';
 
 /** What a command does and to which fields, without values: `contacts find {campaignId,status} sort {order}`. */
 export function commandShapeOf(message: Buffer): string | undefined {
-  if (message.readInt32LE(12) !== OP_MSG) return undefined;
-  const documents: Record<string, unknown>[] = [];
-  let body: Record<string, unknown> | undefined;
-  for (let offset = 20; offset < message.length; ) {
-    const kind = message[offset];
-    if (kind === 0) {
-      const size = message.readInt32LE(offset + 1);
-      body = BSON.deserialize(message.subarray(offset + 1, offset + 1 + size));
-      offset += 1 + size;
-    } else {
-      const size = message.readInt32LE(offset + 1);
-      const end = offset + 1 + size;
-      let at = message.indexOf(0, offset + 5) + 1;
-      while (at < end) {
-        const docSize = message.readInt32LE(at);
-        documents.push(BSON.deserialize(message.subarray(at, at + docSize)));
-        at += docSize;
-      }
-      offset = end;
-    }
-  }
+  const { body, sequences: documents } = documentsOf(message);
   if (!body) return undefined;
   const [command] = Object.keys(body);
   const keys = (v: unknown) => (v && typeof v === 'object' ? `{${Object.keys(v).join(',')}}` : '');
