@@ -108,6 +108,7 @@ async function main() {
       const held = spansByCall.get(callId) ?? [];
       const freed = held.map((s) => s.freedAt);
       return {
+        callId,
         slotTakenAt: held.length ? Math.min(...held.map((s) => s.takenAt)) : undefined,
         claimedAt: events.get(callId)?.requestedAt,
         plivoRequestAt: c.liveFrom,

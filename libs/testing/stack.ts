@@ -94,7 +94,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const processes = new Map<string, ManagedProcess>();
   const launch = (name: string, main: string, extraEnv: EnvOverrides): void => {
     launchers.set(name, () =>
-      spawnManaged(name, process.execPath, ['--enable-source-maps', main], {
+      spawnManaged(name, process.execPath, ['--enable-source-maps', ...nodeFlags(), main], {
         cwd: root,
         env: { ...process.env, ...env, ...definedOnly(extraEnv) },
         onLine: options.onLine ?? (process.env.TEST_STACK_LOGS === '1' ? printLine : undefined),
@@ -209,3 +209,8 @@ function lastLines(child: ManagedProcess, count: number): string {
 }
 
 const printLine: LineSink = (name, line) => process.stderr.write(`[${name}] ${line}\n`);
+
+/** Extra node flags for every process of the stack, e.g. `STACK_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` (not allowed in NODE_OPTIONS). */
+function nodeFlags(): string[] {
+  return (process.env.STACK_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+}

@@ -1,5 +1,6 @@
 /** One call's way through the system, in epoch ms (undefined when a stage was not observed). */
 export interface CallTimes {
+  callId?: string;
   /** The dialer's holder appeared in the campaign scope. */
   slotTakenAt?: number;
   /** CallRequested stored (the claim). */

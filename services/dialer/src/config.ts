@@ -30,6 +30,11 @@ export const dialerConfigShape = {
    * A lane takes a job only when it sees a free slot, so idle lanes cost nothing.
    */
   DIALER_LANES_PER_CAMPAIGN: z.coerce.number().int().min(1).max(256).default(32),
+  /**
+   * Jobs each dialer instance holds per running campaign beyond its free slots, ready for the next slot:
+   * a call that ends in this dialer hands its slots to one of them in the same write that frees them.
+   */
+  DIALER_READY_JOBS_PER_CAMPAIGN: z.coerce.number().int().min(0).max(64).default(2),
 };
 
 export type DialerConfig = ReturnType<typeof loadDialerConfig>;

@@ -16,6 +16,7 @@ import { SlotLedger } from '../slots/slot-ledger';
 import { BotWarmup } from '../warmup/bot-warmup';
 import { WarmupResult } from '../warmup/warmup-policy';
 import { CallEventsPublisher } from './call-events.publisher';
+import { DoNotCall } from './do-not-call';
 import { sleep } from '../shared/sleep';
 import { PacedRequest, Pacer } from './pacer';
 import { webhookUrls } from './webhook-urls';
@@ -38,8 +39,8 @@ export interface QueuedJob {
   keepAlive(): void;
   /** Done with it: claimed here, or by another dialer. */
   ack(): void;
-  /** Back to the queue, for any dialer to take. */
-  giveBack(): void;
+  /** Back to the queue, for any dialer to take (after `delayMs`, if given). */
+  giveBack(delayMs?: number): void;
 }
 
 export interface CallPlacerDeps {
@@ -50,6 +51,8 @@ export interface CallPlacerDeps {
   ledger: SlotLedger;
   /** The campaign's status read from the bucket now, not from the watched mirror. */
   statusNow: (campaignId: string) => Promise<string | undefined>;
+  /** Numbers on the client's do-not-call list are skipped, never dialled. */
+  doNotCall?: DoNotCall;
   /** Whether the attempt already has its end (it was claimed and ended elsewhere). */
   hasEnded: (job: DialJob, callId: string) => Promise<boolean>;
   /** Slot lease, also the call timeout counted from the claim (CALL_TIMEOUT_MINUTES). */
@@ -61,6 +64,11 @@ export interface CallPlacerDeps {
 /** Waits before the 2nd to 5th try of a request Plivo refused (429, 503) or that could not connect. */
 const PLIVO_RETRY_DELAYS_MS = [500, 1_000, 2_000, 5_000];
 const KEEP_ALIVE_MS = 1_000;
+/** A job handed back because its campaign stopped running is offered again after this long. */
+const NOT_RUNNING_REDELIVERY_MS = 200;
+
+/** Why an attempt holding its slots is not dialled after all. */
+type Refusal = 'not-running' | 'do-not-call';
 
 /**
  * Turns an attempt holding its slots into a Plivo call. The waits come first, while the job is still
@@ -77,6 +85,11 @@ export class CallPlacer {
     const { job, callId, from } = attempt;
     const lease = this.keepSlots(attempt, queued);
     const waits = stop ? AbortSignal.any([stop, lease.lost]) : lease.lost;
+    // Read while the waits run: settled (never an unhandled rejection) and looked at before the claim.
+    const refusal = this.refusal(job).then(
+      (refused) => ({ refused }),
+      (error: unknown) => ({ error }),
+    );
     let warmup: WarmupResult | undefined;
     let paced: PacedRequest | undefined;
     try {
@@ -89,6 +102,19 @@ export class CallPlacer {
     if (lease.lost.aborted || !(await lease.stillHeld())) {
       this.deps.log.warn({ callId }, 'slot lease ran out before the claim; job given back');
       return this.giveBack(attempt, queued, paced);
+    }
+    const checked = await refusal;
+    if ('error' in checked) {
+      await this.giveBack(attempt, queued, paced);
+      throw checked.error;
+    }
+    if (checked.refused === 'not-running') return this.giveBack(attempt, queued, paced, NOT_RUNNING_REDELIVERY_MS);
+    if (checked.refused === 'do-not-call') {
+      await this.paced(paced?.withdrawn());
+      await this.deps.ledger.release(attempt.scopeKeys, attempt.holder);
+      await this.deps.doNotCall!.skip(job, callId);
+      queued.ack();
+      return;
     }
     if (!(await this.deps.events.claim(job, callId, from))) {
       this.deps.log.warn({ callId }, 'attempt already claimed by another dialer; skipping');
@@ -104,6 +130,16 @@ export class CallPlacer {
       return this.endWithoutCall(attempt, BOT_WARMUP_FAILED, warmup);
     }
     await this.request(attempt, warmup, paced, stop);
+  }
+
+  /**
+   * Read now, with the slots held: the campaign's status in the bucket (the watched mirror may lag a
+   * pause by milliseconds; the bucket is written before a pause is acknowledged), and the do-not-call
+   * list (a number listed while its job waited is not dialled).
+   */
+  private async refusal(job: DialJob): Promise<Refusal | undefined> {
+    const [status, listed] = await Promise.all([this.deps.statusNow(job.campaignId), this.deps.doNotCall?.isListed(job)]);
+    return status !== 'running' ? 'not-running' : listed ? 'do-not-call' : undefined;
   }
 
   private warmUp({ job, callId, campaign }: HeldAttempt, stop: AbortSignal | undefined): Promise<WarmupResult | undefined> {
@@ -237,11 +273,11 @@ export class CallPlacer {
     return calledOff;
   }
 
-  /** Not claimed: the job goes back to the queue at once, and what this dialer took is given back. */
-  private async giveBack(attempt: HeldAttempt, queued: QueuedJob, paced: PacedRequest | undefined): Promise<void> {
+  /** Not claimed: the job goes back to the queue, and what this dialer took is given back. */
+  private async giveBack(attempt: HeldAttempt, queued: QueuedJob, paced: PacedRequest | undefined, delayMs?: number): Promise<void> {
     await this.paced(paced?.withdrawn());
     await this.deps.ledger.release(attempt.scopeKeys, attempt.holder);
-    queued.giveBack();
+    queued.giveBack(delayMs);
   }
 
   /**

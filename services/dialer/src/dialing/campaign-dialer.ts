@@ -5,7 +5,6 @@ import { callIdOf, DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { holderOf, SlotLedger, SlotScope, scopeKeys } from '../slots/slot-ledger';
 import { CallPlacer } from './call-placer';
-import { DoNotCall } from './do-not-call';
 import { pickFromNumber } from './webhook-urls';
 
 export interface CampaignDialerDeps {
@@ -13,23 +12,25 @@ export interface CampaignDialerDeps {
   ledger: SlotLedger;
   placer: CallPlacer;
   campaign: (campaignId: string) => CampaignRuntime | undefined;
-  /** The campaign's status read from the bucket now, not from the watched mirror. */
-  statusNow: (campaignId: string) => Promise<string | undefined>;
   clientLimit: (clientId: string) => number;
   globalLimit: number;
   leaseMs: number;
   lanes: number;
+  /** Jobs held beyond the free slots, ready for the next slot freed (DIALER_READY_JOBS_PER_CAMPAIGN). */
+  readyJobs: number;
   /** Unique per dialer process: with a counter it makes this dialer's slot holder ids. */
   holderToken: string;
   log: Logger;
-  /** Numbers on the client's do-not-call list are skipped, never dialled. */
-  doNotCall?: DoNotCall;
 }
+
+/** How long a waiting job sleeps at most before it looks again (and tells the queue it is still worked on). */
+const WAIT_MS = 1_000;
 
 /**
  * Dials one running campaign from its work queue. Each lane holds at most one job: it waits for a
  * slot in all three scopes (woken by any slot change, never sleeping on a timer), then hands the job
- * to the CallPlacer, which claims, acknowledges and calls. Slots are given back when the call ends.
+ * to the CallPlacer, which checks, claims, acknowledges and calls. Slots are given back when the call
+ * ends; a few jobs wait ready, so that a call ending here hands its slots straight to the next one.
  */
 export class CampaignDialer {
   private running = false;
@@ -93,30 +94,26 @@ export class CampaignDialer {
   }
 
   /**
-   * A lane takes a job only when this dialer sees a free slot in every scope that no other lane of
-   * it is already after; otherwise it waits for the next slot change. Idle lanes then cost nothing,
-   * and jobs are not held by lanes that could only wait.
+   * A lane takes a job when this dialer sees a free slot in every scope that no other lane of it is
+   * already after, or when fewer than `readyJobs` jobs wait here for the next slot; otherwise it waits
+   * for the next slot change. Idle lanes then cost nothing, and few jobs are held by lanes that wait.
    */
   private async roomForOneMore(): Promise<boolean> {
     const campaign = this.deps.campaign(this.campaignId);
-    if (campaign?.status === 'running' && this.deps.ledger.freeSlots(this.scopes(campaign, campaign.clientId)) > this.gated) return true;
-    await this.deps.ledger.changed(1_000);
+    if (campaign?.status === 'running') {
+      const free = this.deps.ledger.freeSlots(this.scopes(campaign, campaign.clientId));
+      if (free + this.deps.readyJobs > this.gated + this.waiting.size) return true;
+    }
+    await this.deps.ledger.waitForChange(WAIT_MS);
     return false;
   }
 
   /** `tookSlotsOrWaits` is called once this job's first try for slots is over. */
   private async dial(msg: JsMsg, tookSlotsOrWaits: () => void): Promise<void> {
-    const { ledger } = this.deps;
-    const job = JSON.parse(new TextDecoder().decode(msg.data)) as DialJob;
-    const callId = callIdOf(job.contactId, job.attempt);
-    const holder = holderOf(callId, `${this.deps.holderToken}.${++this.holds}`);
-    let campaign: CampaignRuntime | undefined;
-    let scopes: SlotScope[];
-    let lastWorking = Date.now();
     const seq = msg.info.streamSequence;
     this.waiting.add(seq);
     try {
-      await this.dialInTurn(msg, job, callId, holder, seq, tookSlotsOrWaits, lastWorking);
+      await this.dialInTurn(msg, seq, tookSlotsOrWaits);
     } finally {
       this.waiting.delete(seq);
     }
@@ -127,62 +124,51 @@ export class CampaignDialer {
     return false;
   }
 
-  private async dialInTurn(
-    msg: JsMsg,
-    job: DialJob,
-    callId: string,
-    holder: string,
-    seq: number,
-    tookSlotsOrWaits: () => void,
-    lastWorking: number,
-  ): Promise<void> {
-    const { ledger } = this.deps;
-    let campaign: CampaignRuntime | undefined;
-    let scopes: SlotScope[];
+  private async dialInTurn(msg: JsMsg, seq: number, tookSlotsOrWaits: () => void): Promise<void> {
+    const { ledger, leaseMs } = this.deps;
+    const job = JSON.parse(new TextDecoder().decode(msg.data)) as DialJob;
+    const callId = callIdOf(job.contactId, job.attempt);
+    const holder = holderOf(callId, `${this.deps.holderToken}.${++this.holds}`);
+    let lastWorking = Date.now();
     for (;;) {
-      campaign = this.deps.campaign(job.campaignId);
+      const campaign = this.deps.campaign(job.campaignId);
       if (!this.running || campaign?.status !== 'running') {
         this.giveBack(msg);
         return;
       }
-      scopes = this.scopes(campaign, job.clientId);
-      // Checked before every try for slots: a number listed while its job waits is not dialled either.
-      if (await this.deps.doNotCall?.skipIfListed(job, callId)) {
-        msg.ack();
-        return;
-      }
-      // Jobs of this dialer take free slots in queue order (fifo or priority, as fed); a later job waits its turn.
-      const result = this.hasEarlierWaiting(seq) ? { outcome: 'waiting' as const } : await ledger.acquire(scopes, holder, this.deps.leaseMs);
+      const scopes = this.scopes(campaign, job.clientId);
+      // Jobs of this dialer take free slots in queue order (fifo or priority, as fed); a later job waits its
+      // turn. Where this dialer sees no free slot, it waits for the next change instead of asking the bucket.
+      const mayTry = !this.hasEarlierWaiting(seq) && ledger.freeSlots(scopes) > 0;
+      const result = mayTry ? await ledger.acquire(scopes, holder, leaseMs) : { outcome: 'waiting' as const };
       tookSlotsOrWaits();
-      if (result.outcome === 'acquired') {
-        this.waiting.delete(seq);
-        const scopeKeys = scopes.map((s) => s.key);
-        // The mirror may lag a pause by milliseconds; the bucket itself is written before a pause is acknowledged.
-        if ((await this.deps.statusNow(job.campaignId)) !== 'running') {
-          await ledger.release(scopeKeys, holder);
-          msg.nak(200);
-          return;
-        }
-        // The consumer's delivery sequence counts this campaign's deliveries across every dialer.
-        const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.deliverySequence);
-        await this.deps.placer.place(
-          { job, callId, from, campaign, holder, scopeKeys, acquiredAt: Date.now() },
-          { keepAlive: () => msg.working(), ack: () => msg.ack(), giveBack: () => this.giveBack(msg) },
-          this.stopping.signal,
-        );
-        return;
-      }
-      if (Date.now() - lastWorking >= 1_000) {
+      if (result.outcome === 'acquired') return this.place(msg, job, callId, holder, campaign, scopes);
+      if (Date.now() - lastWorking >= WAIT_MS) {
         msg.working();
         lastWorking = Date.now();
       }
-      await ledger.changed(1_000);
+      // A call ending in this dialer may hand this job its slots (lowest stream sequence first).
+      if ((await ledger.waitForChange(WAIT_MS, { scopes, holder, leaseMs, rank: seq })) === 'acquired') {
+        return this.place(msg, job, callId, holder, campaign, scopes);
+      }
     }
   }
 
-  private giveBack(msg: JsMsg): void {
+  /** The job holds its slots: it is no longer waiting, and the placer takes it from here. */
+  private place(msg: JsMsg, job: DialJob, callId: string, holder: string, campaign: CampaignRuntime, scopes: SlotScope[]): Promise<void> {
+    this.waiting.delete(msg.info.streamSequence);
+    // The consumer's delivery sequence counts this campaign's deliveries across every dialer.
+    const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.deliverySequence);
+    return this.deps.placer.place(
+      { job, callId, from, campaign, holder, scopeKeys: scopes.map((s) => s.key), acquiredAt: Date.now() },
+      { keepAlive: () => msg.working(), ack: () => msg.ack(), giveBack: (delayMs) => this.giveBack(msg, delayMs) },
+      this.stopping.signal,
+    );
+  }
+
+  private giveBack(msg: JsMsg, delayMs?: number): void {
     if (!this.running) this.givenBackOnStop++;
-    msg.nak();
+    msg.nak(delayMs);
   }
 
   private scopes(campaign: CampaignRuntime, clientId: string): SlotScope[] {

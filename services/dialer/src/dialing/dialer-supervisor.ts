@@ -54,6 +54,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       events: this.events,
       ledger,
       statusNow: (id) => this.statusNow(id),
+      doNotCall: new DoNotCall(nats.buckets.dnc, nats.js, nats.subjects),
       hasEnded: (job, callId) => this.hasEnded(job.campaignId, callId),
       leaseMs: config.CALL_TIMEOUT_MINUTES * 60_000,
       publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -135,14 +136,13 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       ledger: this.ledger,
       placer: this.placer,
       campaign: (id) => this.campaigns.get(id),
-      statusNow: (id) => this.statusNow(id),
       clientLimit: (clientId) => this.clientLimit(clientId),
       globalLimit: this.config.GLOBAL_MAX_CALLS,
       leaseMs: this.config.CALL_TIMEOUT_MINUTES * 60_000,
       lanes: this.config.DIALER_LANES_PER_CAMPAIGN,
+      readyJobs: this.config.DIALER_READY_JOBS_PER_CAMPAIGN,
       holderToken: this.holderToken,
       log: this.log,
-      doNotCall: new DoNotCall(this.nats.buckets.dnc, js, subjects),
     });
   }
 }

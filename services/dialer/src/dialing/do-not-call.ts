@@ -16,14 +16,16 @@ export class DoNotCall {
     private readonly subjects: Subjects,
   ) {}
 
-  /**
-   * When the job's number is listed: publishes ContactSkipped (reason `dnc`, message id
-   * `<callId>:skipped`, so a redelivered job is skipped once) and answers true; the caller then
-   * acknowledges the job without calling.
-   */
-  async skipIfListed(job: DialJob, callId: string): Promise<boolean> {
+  async isListed(job: DialJob): Promise<boolean> {
     const entry = await this.kv.get(doNotCallKey(job.clientId, job.phoneNumber));
-    if (!entry || entry.operation !== 'PUT') return false;
+    return entry?.operation === 'PUT';
+  }
+
+  /**
+   * Ends the attempt of a listed number without a call: publishes ContactSkipped (reason `dnc`,
+   * message id `<callId>:skipped`, so a redelivered job is skipped once).
+   */
+  async skip(job: DialJob, callId: string): Promise<void> {
     const now = new Date().toISOString();
     const event: ContactSkipped = {
       id: `${callId}:skipped`,
@@ -34,6 +36,5 @@ export class DoNotCall {
       metadata: { aggregateId: job.contactId, campaignId: job.campaignId, clientId: job.clientId, correlationId: job.correlationId },
     };
     await this.js.publish(this.subjects.callEvent(job.campaignId, callId, 'skipped'), encodeEvent(event), { msgID: event.id });
-    return true;
   }
 }

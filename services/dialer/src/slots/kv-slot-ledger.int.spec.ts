@@ -32,6 +32,7 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     const live = new Map<string, number>();
     const violations: string[] = [];
     let acquired = 0;
+    let handedOver = 0;
 
     const enter = (scopes: SlotScope[]) =>
       scopes.forEach((s) => {
@@ -54,22 +55,29 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
         for (;;) {
           const result = await ledger.acquire(scopes, holder, 60_000);
           if (result.outcome === 'acquired') break;
-          await ledger.changed(200);
+          // Half the workers wait as takers: a call ending on their ledger may hand them its slots.
+          const taker = w % 2 === 0 ? { scopes, holder, leaseMs: 60_000, rank: i } : undefined;
+          if ((await ledger.waitForChange(200, taker)) === 'acquired') {
+            handedOver++;
+            break;
+          }
         }
         enter(scopes);
         acquired++;
         await sleep(rand(15));
         leave(scopes);
-        await ledger.release(
-          scopes.map((s) => s.key),
-          holder,
-        );
+        const keys = scopes.map((s) => s.key);
+        // Ends as a call (which hands slots over) or as a hold given back.
+        await (i % 2 === 0 ? ledger.endCalls([{ callId: holder, scopeKeys: keys }]) : ledger.release(keys, holder));
+        // A redelivered end frees nothing: a taker may be handed a slot only where there is room.
+        if (i % 3 === 0) await ledgers[(w + 1) % ledgers.length].endCalls([{ callId: holder, scopeKeys: keys }]);
       }
     };
     await Promise.all(Array.from({ length: 24 }, (_, w) => worker(w)));
 
     expect(violations).toEqual([]);
     expect(acquired).toBe(24 * 15);
+    expect(handedOver).toBeGreaterThan(0);
     for (const key of [...campaigns.map((c) => c.key), 'client.k1', 'client.k2', 'global']) {
       expect(await ledgers[0].usage(key)).toBe(0);
     }
@@ -108,7 +116,62 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     await ledger.release(['campaign.y'], 'call-2@b.1');
     expect(await ledger.usage('campaign.y')).toBe(1);
     await ledger.acquire(scope, 'call-2@b.2', 500);
-    await ledger.releaseCall(['campaign.y'], 'call-2');
+    await ledger.endCalls([{ callId: 'call-2', scopeKeys: ['campaign.y'] }]);
     expect(await ledger.usage('campaign.y')).toBe(0);
+  });
+
+  it('hands the slots of an ending call straight to the first waiting taker for the same scopes, in the same write', async () => {
+    const ledger = new KvSlotLedger(await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 }));
+    await ledger.start();
+    try {
+      const scopes = [
+        { key: 'campaign.z', limit: 1 },
+        { key: 'global', limit: 5 },
+      ];
+      const keys = scopes.map((s) => s.key);
+      expect((await ledger.acquire(scopes, 'call-1@a.1', 60_000)).outcome).toBe('acquired');
+      const later = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+      const first = ledger.waitForChange(5_000, { scopes, holder: 'call-2@a.2', leaseMs: 60_000, rank: 2 });
+      await ledger.endCalls([{ callId: 'call-1', scopeKeys: keys }]);
+      expect(await first).toBe('acquired');
+      expect(await ledger.holders('campaign.z')).toEqual(['call-2']);
+      expect(await ledger.holders('global')).toEqual(['call-2']);
+      // The other taker was handed nothing: woken by the change like any waiter, it finds no room and waits again.
+      expect(await later).toBe('changed');
+      const again = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+      await ledger.endCalls([{ callId: 'call-2', scopeKeys: keys }]);
+      expect(await again).toBe('acquired');
+      expect(await ledger.holders('campaign.z')).toEqual(['call-3']);
+    } finally {
+      ledger.stop();
+    }
+  });
+
+  it('gives a taker nothing when one of its scopes has no room (a limit lowered meanwhile, a redelivered end)', async () => {
+    const ledger = new KvSlotLedger(await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 }));
+    await ledger.start();
+    try {
+      const scopes = [
+        { key: 'campaign.w', limit: 2 },
+        { key: 'client.k', limit: 2 },
+      ];
+      await ledger.acquire(scopes, 'call-1@a.1', 60_000);
+      await ledger.acquire(scopes, 'call-2@a.2', 60_000);
+      // The client's limit is now 1: with call-1 gone, call-2 alone fills it.
+      const lowered = [scopes[0], { key: 'client.k', limit: 1 }];
+      const taker = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+      await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
+      expect(await taker).toBe('changed');
+      expect(await ledger.holders('campaign.w')).toEqual(['call-2']);
+      expect(await ledger.holders('client.k')).toEqual(['call-2']);
+
+      // A redelivered end (call-1 again) frees nothing, so it hands nothing over either.
+      const again = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+      await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
+      expect(await again).toBe('changed');
+      expect(await ledger.holders('client.k')).toEqual(['call-2']);
+    } finally {
+      ledger.stop();
+    }
   });
 });

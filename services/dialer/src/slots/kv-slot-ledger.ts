@@ -1,6 +1,6 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
-import { AcquireResult, callIdOfHolder, SlotLedger, SlotScope } from './slot-ledger';
+import { AcquireResult, callIdOfHolder, EndedCall, SlotLedger, SlotScope, SlotTaker, WaitResult } from './slot-ledger';
 
 /** Holders of one scope: holder id -> lease expiry (epoch ms). */
 type Holders = Record<string, number>;
@@ -12,6 +12,14 @@ interface Snapshot {
 
 const isScopeKey = (key: string) => key.startsWith('campaign.') || key.startsWith('client.') || key === 'global';
 
+/** A lane waiting for a slot change; one handed its slots is settled only when that write is over. */
+interface Waiter {
+  taker?: SlotTaker;
+  handedOver: boolean;
+  settle: (result: WaitResult) => void;
+}
+type TakeResult = 'added' | 'held' | 'full';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_CAS_TRIES = 200;
@@ -22,7 +30,7 @@ const MAX_CAS_TRIES = 200;
  * holders in a scope than its limit. Expired leases are dropped whenever an entry is written.
  */
 export class KvSlotLedger implements SlotLedger {
-  private waiters: (() => void)[] = [];
+  private waiters: Waiter[] = [];
   private watcher?: QueuedIterator<KvEntry>;
   /** The newest revision of each scope this instance knows of, from the watch and its own writes. */
   private readonly cache = new Map<string, Snapshot>();
@@ -80,17 +88,63 @@ export class KvSlotLedger implements SlotLedger {
     );
   }
 
-  async releaseCall(scopeKeys: string[], callId: string): Promise<void> {
-    await Promise.all(scopeKeys.map((key) => this.releaseCalls(key, [callId])));
+  /**
+   * Gives back the slots of calls that ended, one write per scope for all of them, and hands each freed
+   * slot straight to a job of this instance waiting for the same scopes (a taker), in that same write.
+   * A taker that did not get a slot in every scope (a limit lowered meanwhile) gives back the ones it got
+   * and waits on, as after any other change.
+   */
+  async endCalls(calls: EndedCall[]): Promise<void> {
+    const takers = this.handOver(calls);
+    const byScope = new Map<string, { ended: Set<string>; takers: Waiter[] }>();
+    const scopeOf = (key: string) => byScope.get(key) ?? byScope.set(key, { ended: new Set(), takers: [] }).get(key)!;
+    for (const call of calls) for (const key of call.scopeKeys) scopeOf(key).ended.add(call.callId);
+    for (const waiter of takers) for (const scope of waiter.taker!.scopes) scopeOf(scope.key).takers.push(waiter);
+    const taken = new Map<Waiter, Map<string, TakeResult>>(takers.map((w) => [w, new Map()]));
+    try {
+      await Promise.all(
+        [...byScope].map(([key, scope]) =>
+          this.change(key, (holders) => {
+            let next = withoutCalls(holders, scope.ended);
+            for (const waiter of scope.takers) {
+              const { holder, leaseMs, scopes } = waiter.taker!;
+              const limit = scopes.find((s) => s.key === key)!.limit;
+              const result: TakeResult = holder in next ? 'held' : Object.keys(next).length < limit ? 'added' : 'full';
+              if (result === 'added') next = { ...next, [holder]: this.now() + leaseMs };
+              taken.get(waiter)!.set(key, result);
+            }
+            return Object.keys(next).length === Object.keys(holders).length && !scope.takers.some((w) => taken.get(w)!.get(key) === 'added') ? undefined : next;
+          }),
+        ),
+      );
+    } finally {
+      await Promise.all(takers.map((waiter) => this.settleHandOver(waiter, taken.get(waiter)!)));
+    }
   }
 
-  /** Gives back every slot of one scope held for any of these calls, in one write. */
-  async releaseCalls(scopeKey: string, callIds: string[]): Promise<void> {
-    const ended = new Set(callIds);
-    await this.change(scopeKey, (holders) => {
-      const kept = Object.fromEntries(Object.entries(holders).filter(([holder]) => !ended.has(callIdOfHolder(holder))));
-      return Object.keys(kept).length === Object.keys(holders).length ? undefined : kept;
-    });
+  /** Picks, for each ended call, the lowest-ranked waiting taker for exactly its scopes. */
+  private handOver(calls: EndedCall[]): Waiter[] {
+    const picked: Waiter[] = [];
+    for (const call of calls) {
+      const wanted = [...call.scopeKeys].sort().join(' ');
+      const candidates = this.waiters.filter((w) => w.taker && !w.handedOver && w.taker.scopes.map((s) => s.key).sort().join(' ') === wanted);
+      const first = candidates.sort((a, b) => a.taker!.rank - b.taker!.rank)[0];
+      if (!first) continue;
+      first.handedOver = true;
+      picked.push(first);
+    }
+    return picked;
+  }
+
+  private async settleHandOver(waiter: Waiter, taken: Map<string, TakeResult>): Promise<void> {
+    const { scopes, holder } = waiter.taker!;
+    const inEvery = scopes.every((s) => taken.get(s.key) === 'added' || taken.get(s.key) === 'held');
+    if (!inEvery) {
+      const added = scopes.filter((s) => taken.get(s.key) === 'added').map((s) => s.key);
+      // Not given back (NATS down): the slots expire with their lease.
+      await this.release(added, holder).catch(() => undefined);
+    }
+    waiter.settle(inEvery ? 'acquired' : 'changed');
   }
 
   async renew(scopeKeys: string[], holder: string, leaseMs: number): Promise<boolean> {
@@ -116,22 +170,25 @@ export class KvSlotLedger implements SlotLedger {
     return [...new Set(Object.keys(this.live(parse(await this.kv.get(scopeKey)))).map(callIdOfHolder))];
   }
 
-  changed(timeoutMs: number): Promise<void> {
+  waitForChange(timeoutMs: number, taker?: SlotTaker): Promise<WaitResult> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const waiters = this.waiters;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      waiters.push(done);
+      const waiter: Waiter = {
+        taker,
+        handedOver: false,
+        settle: (result) => {
+          clearTimeout(timer);
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(result);
+        },
+      };
+      // A waiter handed its slots is settled by that write, not by the clock.
+      const timer = setTimeout(() => !waiter.handedOver && waiter.settle('changed'), timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
   private wakeAll() {
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach((w) => w());
+    for (const waiter of this.waiters) if (!waiter.handedOver) waiter.settle('changed');
   }
 
   private async take(scope: SlotScope, holder: string, leaseMs: number): Promise<'added' | 'held' | 'full'> {
@@ -203,6 +260,10 @@ export class KvSlotLedger implements SlotLedger {
     const now = this.now();
     return Object.fromEntries(Object.entries(holders).filter(([, expires]) => expires > now));
   }
+}
+
+function withoutCalls(holders: Holders, callIds: Set<string>): Holders {
+  return Object.fromEntries(Object.entries(holders).filter(([holder]) => !callIds.has(callIdOfHolder(holder))));
 }
 
 function parse(entry: KvEntry | null): Holders {

@@ -1,8 +1,4 @@
-/** A call whose slots are to be given back: the scopes it held a slot in. */
-export interface EndedCall {
-  callId: string;
-  scopeKeys: string[];
-}
+import { EndedCall } from './slot-ledger';
 
 /**
  * Group commit of slot releases: calls that end while a release is being written wait for the next
@@ -14,7 +10,7 @@ export class ReleaseBatcher {
   private pending: { call: EndedCall; done: (error?: unknown) => void }[] = [];
   private writing?: Promise<void>;
 
-  constructor(private readonly releaseCalls: (scopeKey: string, callIds: string[]) => Promise<void>) {}
+  constructor(private readonly endCalls: (calls: EndedCall[]) => Promise<void>) {}
 
   release(call: EndedCall): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -27,10 +23,8 @@ export class ReleaseBatcher {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      const byScope = new Map<string, string[]>();
-      for (const { call } of batch) for (const key of call.scopeKeys) byScope.set(key, [...(byScope.get(key) ?? []), call.callId]);
       try {
-        await Promise.all([...byScope].map(([key, callIds]) => this.releaseCalls(key, callIds)));
+        await this.endCalls(batch.map(({ call }) => call));
         batch.forEach(({ done }) => done());
       } catch (error) {
         batch.forEach(({ done }) => done(error));

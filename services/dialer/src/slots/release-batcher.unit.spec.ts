@@ -1,12 +1,13 @@
 import { ReleaseBatcher } from './release-batcher';
+import { EndedCall } from './slot-ledger';
 
 describe('ReleaseBatcher', () => {
-  it('frees calls that end during a write together, one write per scope', async () => {
-    const writes: { key: string; callIds: string[] }[] = [];
+  it('frees calls that end during a write together, in the next write', async () => {
+    const writes: string[][] = [];
     let unblock!: () => void;
     const first = new Promise<void>((r) => (unblock = r));
-    const batcher = new ReleaseBatcher(async (key, callIds) => {
-      writes.push({ key, callIds });
+    const batcher = new ReleaseBatcher(async (calls: EndedCall[]) => {
+      writes.push(calls.map((c) => c.callId));
       if (writes.length === 1) await first;
     });
     const a = batcher.release({ callId: 'a', scopeKeys: ['campaign.1'] });
@@ -14,11 +15,7 @@ describe('ReleaseBatcher', () => {
     const rest = ['b', 'c', 'd'].map((callId) => batcher.release({ callId, scopeKeys: ['campaign.1', 'global'] }));
     unblock();
     await Promise.all([a, ...rest]);
-    expect(writes).toEqual([
-      { key: 'campaign.1', callIds: ['a'] },
-      { key: 'campaign.1', callIds: ['b', 'c', 'd'] },
-      { key: 'global', callIds: ['b', 'c', 'd'] },
-    ]);
+    expect(writes).toEqual([['a'], ['b', 'c', 'd']]);
   });
 
   it('fails the calls of a failed write, and keeps working for later ones', async () => {

@@ -1,8 +1,29 @@
+/** A call that ended, and the scopes it held a slot in. */
+export interface EndedCall {
+  callId: string;
+  scopeKeys: string[];
+}
+
 /** One concurrency scope a call occupies: `campaign.<id>`, `client.<id>` or `global`, with its current limit. */
 export interface SlotScope {
   key: string;
   limit: number;
 }
+
+/**
+ * A job that waits for slots and may be handed the slots of a call that ends meanwhile, in the same
+ * compare-and-set that frees them (see KvSlotLedger.endCalls): no release, wake-up and new take between.
+ */
+export interface SlotTaker {
+  scopes: SlotScope[];
+  holder: string;
+  leaseMs: number;
+  /** Queue position: of several takers for the same scopes, the lowest is handed a slot first. */
+  rank: number;
+}
+
+/** Why a wait for slots ended: a slot change worth trying again for, or this taker was handed its slots. */
+export type WaitResult = 'changed' | 'acquired';
 
 export type AcquireResult =
   /** Every scope now holds the call; `added` lists the scopes this call newly took. */
@@ -19,16 +40,19 @@ export type AcquireResult =
 export interface SlotLedger {
   acquire(scopes: SlotScope[], holder: string, leaseMs: number): Promise<AcquireResult>;
   release(scopeKeys: string[], holder: string): Promise<void>;
-  /** Gives back every slot held for a call, by whichever dialer (its end is known). */
-  releaseCall(scopeKeys: string[], callId: string): Promise<void>;
+  /** Gives back every slot held for these calls, by whichever dialer (their end is known). */
+  endCalls(calls: EndedCall[]): Promise<void>;
   /** Extends the lease of a holder in every scope; false when it no longer holds one of them (its lease ran out). */
   renew(scopeKeys: string[], holder: string, leaseMs: number): Promise<boolean>;
   /** Free slots (the least over the scopes) as this instance last saw them: a hint, not a decision. */
   freeSlots(scopes: SlotScope[]): number;
   /** Live holders of one scope. */
   usage(scopeKey: string): Promise<number>;
-  /** Resolves on the next change of any slot (or after `timeoutMs`): the moment to try again. */
-  changed(timeoutMs: number): Promise<void>;
+  /**
+   * Resolves on the next change of any slot (or after `timeoutMs`): the moment to try again. With a
+   * `taker`, resolves `acquired` when a call ending meanwhile handed it its slots in every scope.
+   */
+  waitForChange(timeoutMs: number, taker?: SlotTaker): Promise<WaitResult>;
 }
 
 export const scopeKeys = {

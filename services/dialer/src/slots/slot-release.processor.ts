@@ -8,7 +8,10 @@ import { KvSlotLedger } from './kv-slot-ledger';
 import { ReleaseBatcher } from './release-batcher';
 import { scopeKeys } from './slot-ledger';
 
-/** Gives a call's slots back when it ends, whoever dialled it; idempotent, so redelivery is harmless. */
+/**
+ * Gives a call's slots back when it ends, whoever dialled it, handing them to a job of this dialer that
+ * waits for them where there is one; idempotent, so redelivery is harmless.
+ */
 @Injectable()
 export class SlotReleaseProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CallEnded>;
@@ -19,7 +22,7 @@ export class SlotReleaseProcessor implements OnApplicationBootstrap, OnModuleDes
     @Inject(LOGGER) private readonly log: Logger,
     private readonly ledger: KvSlotLedger,
   ) {
-    this.batcher = new ReleaseBatcher((key, callIds) => this.ledger.releaseCalls(key, callIds));
+    this.batcher = new ReleaseBatcher((calls) => this.ledger.endCalls(calls));
   }
 
   async onApplicationBootstrap() {
