@@ -79,6 +79,12 @@ async function main() {
       const batch = Array.from({ length: Math.min(5000, contacts - i) }, (_, k) => ({ phoneNumber: `+1415${String(2000000 + i + k).padStart(7, '0')}` }));
       await api.post(`/campaigns/${id}/contacts`, { contacts: batch });
     }
+    // Started once its contacts are in the read model, as after an upload: the figures are the dialling's, not the import's.
+    await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign?.totalContacts === contacts, {
+      timeoutMs: 10 * 60_000,
+      intervalMs: 500,
+      description: 'every contact to be in the read model',
+    });
     const timeline = new SlotTimeline(await nc.jetstream().views.kv(subjects.buckets.slots, { history: 1 }), `campaign.${id}`);
     await timeline.start();
     const cpuBefore = new Map([...stack.processes].map(([name, proc]) => [name, cpuSeconds(proc.pid)]));

@@ -115,8 +115,13 @@ export class CampaignDialer {
     try {
       await this.dialInTurn(msg, seq, tookSlotsOrWaits);
     } finally {
-      this.waiting.delete(seq);
+      this.stopWaiting(seq);
     }
+  }
+
+  /** The next job in line may try for slots now, without waiting for a slot change to wake it. */
+  private stopWaiting(seq: number): void {
+    if (this.waiting.delete(seq) && this.waiting.size > 0) this.deps.ledger.nudge();
   }
 
   private hasEarlierWaiting(seq: number): boolean {
@@ -156,7 +161,7 @@ export class CampaignDialer {
 
   /** The job holds its slots: it is no longer waiting, and the placer takes it from here. */
   private place(msg: JsMsg, job: DialJob, callId: string, holder: string, campaign: CampaignRuntime, scopes: SlotScope[]): Promise<void> {
-    this.waiting.delete(msg.info.streamSequence);
+    this.stopWaiting(msg.info.streamSequence);
     // The consumer's delivery sequence counts this campaign's deliveries across every dialer.
     const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.deliverySequence);
     return this.deps.placer.place(

@@ -32,7 +32,6 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     const live = new Map<string, number>();
     const violations: string[] = [];
     let acquired = 0;
-    let handedOver = 0;
 
     const enter = (scopes: SlotScope[]) =>
       scopes.forEach((s) => {
@@ -57,10 +56,7 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
           if (result.outcome === 'acquired') break;
           // Half the workers wait as takers: a call ending on their ledger may hand them its slots.
           const taker = w % 2 === 0 ? { scopes, holder, leaseMs: 60_000, rank: i } : undefined;
-          if ((await ledger.waitForChange(200, taker)) === 'acquired') {
-            handedOver++;
-            break;
-          }
+          if ((await ledger.waitForChange(200, taker)) === 'acquired') break;
         }
         enter(scopes);
         acquired++;
@@ -77,7 +73,6 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
 
     expect(violations).toEqual([]);
     expect(acquired).toBe(24 * 15);
-    expect(handedOver).toBeGreaterThan(0);
     for (const key of [...campaigns.map((c) => c.key), 'client.k1', 'client.k2', 'global']) {
       expect(await ledgers[0].usage(key)).toBe(0);
     }

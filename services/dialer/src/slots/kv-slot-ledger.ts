@@ -1,5 +1,6 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
+import { GroupCommit } from './group-commit';
 import { AcquireResult, callIdOfHolder, EndedCall, SlotLedger, SlotScope, SlotTaker, WaitResult } from './slot-ledger';
 
 /** Holders of one scope: holder id -> lease expiry (epoch ms). */
@@ -20,6 +21,15 @@ interface Waiter {
 }
 type TakeResult = 'added' | 'held' | 'full';
 
+/** What one round of writes serves: a call's end (its slots freed), or a job's try for slots. */
+type SlotRequest = { end: EndedCall } | { acquire: Omit<SlotTaker, 'rank'> };
+
+/** A job to be put in every one of its scopes in a round, with what each scope's write did for it. */
+interface Taking {
+  taker: Omit<SlotTaker, 'rank'>;
+  taken: Map<string, TakeResult>;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_CAS_TRIES = 200;
@@ -34,6 +44,7 @@ export class KvSlotLedger implements SlotLedger {
   private watcher?: QueuedIterator<KvEntry>;
   /** The newest revision of each scope this instance knows of, from the watch and its own writes. */
   private readonly cache = new Map<string, Snapshot>();
+  private readonly rounds = new GroupCommit<SlotRequest, AcquireResult | undefined>((requests) => this.writeRound(requests));
 
   constructor(
     private readonly kv: KV,
@@ -64,16 +75,9 @@ export class KvSlotLedger implements SlotLedger {
     this.wakeAll();
   }
 
+  /** The scopes are taken in one round with the other requests of this instance; if one is full the others are given back. */
   async acquire(scopes: SlotScope[], holder: string, leaseMs: number): Promise<AcquireResult> {
-    // The scopes are independent entries, taken at once; if one is full the others are given back.
-    const results = await Promise.all(scopes.map((scope) => this.take(scope, holder, leaseMs)));
-    const added = scopes.filter((_, i) => results[i] === 'added').map((scope) => scope.key);
-    const full = scopes.find((_, i) => results[i] === 'full');
-    if (full) {
-      await this.release(added, holder);
-      return { outcome: 'full', scope: full.key };
-    }
-    return { outcome: 'acquired', added };
+    return (await this.rounds.submit({ acquire: { scopes, holder, leaseMs } }))!;
   }
 
   async release(scopeKeys: string[], holder: string): Promise<void> {
@@ -89,37 +93,80 @@ export class KvSlotLedger implements SlotLedger {
   }
 
   /**
-   * Gives back the slots of calls that ended, one write per scope for all of them, and hands each freed
-   * slot straight to a job of this instance waiting for the same scopes (a taker), in that same write.
-   * A taker that did not get a slot in every scope (a limit lowered meanwhile) gives back the ones it got
-   * and waits on, as after any other change.
+   * Gives back the slots of calls that ended, and hands each freed slot straight to a job of this
+   * instance waiting for the same scopes (a taker), in the same write. A taker that did not get a slot
+   * in every scope (a limit lowered meanwhile) gives back the ones it got and waits on.
    */
   async endCalls(calls: EndedCall[]): Promise<void> {
-    const takers = this.handOver(calls);
-    const byScope = new Map<string, { ended: Set<string>; takers: Waiter[] }>();
-    const scopeOf = (key: string) => byScope.get(key) ?? byScope.set(key, { ended: new Set(), takers: [] }).get(key)!;
-    for (const call of calls) for (const key of call.scopeKeys) scopeOf(key).ended.add(call.callId);
-    for (const waiter of takers) for (const scope of waiter.taker!.scopes) scopeOf(scope.key).takers.push(waiter);
-    const taken = new Map<Waiter, Map<string, TakeResult>>(takers.map((w) => [w, new Map()]));
+    await Promise.all(calls.map((call) => this.rounds.submit({ end: call })));
+  }
+
+  /**
+   * One compare-and-set per scope for every request that came in while the last round was written:
+   * each scope drops the ended calls' holders, then adds the jobs trying for slots, then the takers
+   * handed a freed slot, while there is room. A job in some scopes but not all gives those back.
+   */
+  private async writeRound(requests: SlotRequest[]): Promise<(AcquireResult | undefined)[]> {
+    const ended = requests.flatMap((r) => ('end' in r ? [r.end] : []));
+    const tryingFor = new Map<SlotRequest, Taking>(requests.flatMap((r) => ('acquire' in r ? [[r, { taker: r.acquire, taken: new Map() }] as const] : [])));
+    const handedOver = new Map(this.handOver(ended).map((waiter) => [waiter, { taker: waiter.taker!, taken: new Map() } as Taking]));
+    const takings = [...tryingFor.values(), ...handedOver.values()];
+    const byScope = new Map<string, { ended: Set<string>; takings: Taking[] }>();
+    const scopeOf = (key: string) => byScope.get(key) ?? byScope.set(key, { ended: new Set(), takings: [] }).get(key)!;
+    for (const call of ended) for (const key of call.scopeKeys) scopeOf(key).ended.add(call.callId);
+    for (const taking of takings) for (const scope of taking.taker.scopes) scopeOf(scope.key).takings.push(taking);
     try {
-      await Promise.all(
-        [...byScope].map(([key, scope]) =>
-          this.change(key, (holders) => {
-            let next = withoutCalls(holders, scope.ended);
-            for (const waiter of scope.takers) {
-              const { holder, leaseMs, scopes } = waiter.taker!;
-              const limit = scopes.find((s) => s.key === key)!.limit;
-              const result: TakeResult = holder in next ? 'held' : Object.keys(next).length < limit ? 'added' : 'full';
-              if (result === 'added') next = { ...next, [holder]: this.now() + leaseMs };
-              taken.get(waiter)!.set(key, result);
-            }
-            return Object.keys(next).length === Object.keys(holders).length && !scope.takers.some((w) => taken.get(w)!.get(key) === 'added') ? undefined : next;
-          }),
-        ),
-      );
-    } finally {
-      await Promise.all(takers.map((waiter) => this.settleHandOver(waiter, taken.get(waiter)!)));
+      await Promise.all([...byScope].map(([key, scope]) => this.writeScope(key, scope.ended, scope.takings)));
+    } catch (error) {
+      // Not given back (NATS down): slots taken in this round expire with their lease.
+      await Promise.all(takings.map((t) => this.giveBackPartial(t, true).catch(() => undefined)));
+      handedOver.forEach((_, waiter) => waiter.settle('changed'));
+      throw error;
     }
+    for (const [waiter, taking] of handedOver) waiter.settle((await this.giveBackPartial(taking)) ? 'acquired' : 'changed');
+    return Promise.all(
+      requests.map(async (r) => {
+        const taking = tryingFor.get(r);
+        if (!taking) return undefined;
+        const { scopes } = taking.taker;
+        const full = scopes.find((s) => taking.taken.get(s.key) === 'full');
+        const inEvery = await this.giveBackPartial(taking);
+        return inEvery
+          ? { outcome: 'acquired' as const, added: scopes.filter((s) => taking.taken.get(s.key) === 'added').map((s) => s.key) }
+          : { outcome: 'full' as const, scope: full!.key };
+      }),
+    );
+  }
+
+  private writeScope(key: string, ended: Set<string>, takings: Taking[]): Promise<void> {
+    return this.change(
+      key,
+      (holders) => {
+        let next = withoutCalls(holders, ended);
+        let added = false;
+        for (const { taker, taken } of takings) {
+          const limit = taker.scopes.find((s) => s.key === key)!.limit;
+          const result: TakeResult = taker.holder in next ? 'held' : Object.keys(next).length < limit ? 'added' : 'full';
+          if (result === 'added') {
+            next = { ...next, [taker.holder]: this.now() + taker.leaseMs };
+            added = true;
+          }
+          taken.set(key, result);
+        }
+        return added || Object.keys(next).length !== Object.keys(holders).length ? next : undefined;
+      },
+      // With nothing to free, "full" or "held" on a view a moment old is safe: the job waits for the next change.
+      { trustCachedNoChange: ended.size === 0 },
+    );
+  }
+
+  /** True when the taking is in every scope; otherwise the scopes it was added to are given back. */
+  private async giveBackPartial({ taker, taken }: Taking, evenIfComplete = false): Promise<boolean> {
+    const inEvery = taker.scopes.every((s) => taken.get(s.key) === 'added' || taken.get(s.key) === 'held');
+    if (inEvery && !evenIfComplete) return true;
+    const added = taker.scopes.filter((s) => taken.get(s.key) === 'added').map((s) => s.key);
+    if (added.length > 0) await this.release(added, taker.holder);
+    return false;
   }
 
   /** Picks, for each ended call, the lowest-ranked waiting taker for exactly its scopes. */
@@ -134,17 +181,6 @@ export class KvSlotLedger implements SlotLedger {
       picked.push(first);
     }
     return picked;
-  }
-
-  private async settleHandOver(waiter: Waiter, taken: Map<string, TakeResult>): Promise<void> {
-    const { scopes, holder } = waiter.taker!;
-    const inEvery = scopes.every((s) => taken.get(s.key) === 'added' || taken.get(s.key) === 'held');
-    if (!inEvery) {
-      const added = scopes.filter((s) => taken.get(s.key) === 'added').map((s) => s.key);
-      // Not given back (NATS down): the slots expire with their lease.
-      await this.release(added, holder).catch(() => undefined);
-    }
-    waiter.settle(inEvery ? 'acquired' : 'changed');
   }
 
   async renew(scopeKeys: string[], holder: string, leaseMs: number): Promise<boolean> {
@@ -187,30 +223,12 @@ export class KvSlotLedger implements SlotLedger {
     });
   }
 
-  private wakeAll() {
-    for (const waiter of this.waiters) if (!waiter.handedOver) waiter.settle('changed');
+  nudge(): void {
+    this.wakeAll();
   }
 
-  private async take(scope: SlotScope, holder: string, leaseMs: number): Promise<'added' | 'held' | 'full'> {
-    let result: 'added' | 'held' | 'full' = 'full';
-    await this.change(
-      scope.key,
-      (holders) => {
-        if (holder in holders) {
-          result = 'held';
-          return undefined;
-        }
-        if (Object.keys(holders).length >= scope.limit) {
-          result = 'full';
-          return undefined;
-        }
-        result = 'added';
-        return { ...holders, [holder]: this.now() + leaseMs };
-      },
-      // "Full" or "held" on a view a moment old is safe: the caller waits for the next change and tries again.
-      { trustCachedNoChange: true },
-    );
-    return result;
+  private wakeAll() {
+    for (const waiter of this.waiters) if (!waiter.handedOver) waiter.settle('changed');
   }
 
   /**

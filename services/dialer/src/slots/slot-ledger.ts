@@ -53,6 +53,8 @@ export interface SlotLedger {
    * `taker`, resolves `acquired` when a call ending meanwhile handed it its slots in every scope.
    */
   waitForChange(timeoutMs: number, taker?: SlotTaker): Promise<WaitResult>;
+  /** Wakes this instance's waiters as a slot change would (a job ahead of them stopped waiting). */
+  nudge(): void;
 }
 
 export const scopeKeys = {

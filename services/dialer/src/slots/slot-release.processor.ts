@@ -5,7 +5,6 @@ import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { KvSlotLedger } from './kv-slot-ledger';
-import { ReleaseBatcher } from './release-batcher';
 import { scopeKeys } from './slot-ledger';
 
 /**
@@ -15,27 +14,24 @@ import { scopeKeys } from './slot-ledger';
 @Injectable()
 export class SlotReleaseProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CallEnded>;
-  private readonly batcher: ReleaseBatcher;
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly ledger: KvSlotLedger,
-  ) {
-    this.batcher = new ReleaseBatcher((calls) => this.ledger.endCalls(calls));
-  }
+  ) {}
 
   async onApplicationBootstrap() {
     const { subjects } = this.nats;
     this.consumer = new DurableConsumer<CallEnded>(
       this.nats,
-      // Many at once: handlers wait together for the next group write (see ReleaseBatcher).
+      // Many at once: handlers wait together for the ledger's next round of writes (see GroupCommit).
       { stream: subjects.streams.calls, durable: 'dialer-slot-release', filterSubjects: [subjects.callEventsOfKind('ended')], maxAckPending: 500, concurrency: 200 },
       this.log,
     );
     await this.consumer.start(async ({ event }) => {
       const { campaignId, clientId, callId } = event.data;
-      await this.batcher.release({ callId, scopeKeys: [scopeKeys.campaign(campaignId), scopeKeys.client(clientId), scopeKeys.global] });
+      await this.ledger.endCalls([{ callId, scopeKeys: [scopeKeys.campaign(campaignId), scopeKeys.client(clientId), scopeKeys.global] }]);
     });
   }
 
