@@ -110,8 +110,7 @@ export class CallPlacer {
     }
     if (checked.refused === 'not-running') return this.giveBack(attempt, queued, paced, NOT_RUNNING_REDELIVERY_MS);
     if (checked.refused === 'do-not-call') {
-      await this.paced(paced?.withdrawn());
-      await this.deps.ledger.release(attempt.scopeKeys, attempt.holder);
+      await this.letGo(attempt, paced);
       await this.deps.doNotCall!.skip(job, callId);
       queued.ack();
       return;
@@ -275,9 +274,14 @@ export class CallPlacer {
 
   /** Not claimed: the job goes back to the queue, and what this dialer took is given back. */
   private async giveBack(attempt: HeldAttempt, queued: QueuedJob, paced: PacedRequest | undefined, delayMs?: number): Promise<void> {
+    await this.letGo(attempt, paced);
+    queued.giveBack(delayMs);
+  }
+
+  /** Undialled: the pacer admission and the slots go back. */
+  private async letGo(attempt: HeldAttempt, paced: PacedRequest | undefined): Promise<void> {
     await this.paced(paced?.withdrawn());
     await this.deps.ledger.release(attempt.scopeKeys, attempt.holder);
-    queued.giveBack(delayMs);
   }
 
   /**

@@ -16,6 +16,8 @@ const isScopeKey = (key: string) => key.startsWith('campaign.') || key.startsWit
 /** A lane waiting for a slot change; one handed its slots is settled only when that write is over. */
 interface Waiter {
   taker?: SlotTaker;
+  /** The taker's scope keys in one string, to match it with an ended call's. */
+  scopeSet?: string;
   handedOver: boolean;
   settle: (result: WaitResult) => void;
 }
@@ -40,7 +42,7 @@ const MAX_CAS_TRIES = 200;
  * holders in a scope than its limit. Expired leases are dropped whenever an entry is written.
  */
 export class KvSlotLedger implements SlotLedger {
-  private waiters: Waiter[] = [];
+  private readonly waiters = new Set<Waiter>();
   private watcher?: QueuedIterator<KvEntry>;
   /** The newest revision of each scope this instance knows of, from the watch and its own writes. */
   private readonly cache = new Map<string, Snapshot>();
@@ -119,23 +121,24 @@ export class KvSlotLedger implements SlotLedger {
       await Promise.all([...byScope].map(([key, scope]) => this.writeScope(key, scope.ended, scope.takings)));
     } catch (error) {
       // Not given back (NATS down): slots taken in this round expire with their lease.
-      await Promise.all(takings.map((t) => this.giveBackPartial(t, true).catch(() => undefined)));
+      await Promise.all(takings.map((t) => this.giveBackAdded(t).catch(() => undefined)));
       handedOver.forEach((_, waiter) => waiter.settle('changed'));
       throw error;
     }
-    for (const [waiter, taking] of handedOver) waiter.settle((await this.giveBackPartial(taking)) ? 'acquired' : 'changed');
-    return Promise.all(
-      requests.map(async (r) => {
-        const taking = tryingFor.get(r);
-        if (!taking) return undefined;
-        const { scopes } = taking.taker;
-        const full = scopes.find((s) => taking.taken.get(s.key) === 'full');
-        const inEvery = await this.giveBackPartial(taking);
-        return inEvery
-          ? { outcome: 'acquired' as const, added: scopes.filter((s) => taking.taken.get(s.key) === 'added').map((s) => s.key) }
-          : { outcome: 'full' as const, scope: full!.key };
-      }),
-    );
+    try {
+      // A job in some scopes but not all gives those back before it hears of it.
+      await Promise.all(takings.filter((t) => !inEveryScope(t)).map((t) => this.giveBackAdded(t)));
+    } finally {
+      // Settled whatever happens: a waiter handed slots is woken by nothing else.
+      handedOver.forEach((taking, waiter) => waiter.settle(inEveryScope(taking) ? 'acquired' : 'changed'));
+    }
+    return requests.map((r) => {
+      const taking = tryingFor.get(r);
+      if (!taking) return undefined;
+      return inEveryScope(taking)
+        ? { outcome: 'acquired', added: scopesWith(taking, 'added') }
+        : { outcome: 'full', scope: scopesWith(taking, 'full')[0] };
+    });
   }
 
   private writeScope(key: string, ended: Set<string>, takings: Taking[]): Promise<void> {
@@ -160,22 +163,18 @@ export class KvSlotLedger implements SlotLedger {
     );
   }
 
-  /** True when the taking is in every scope; otherwise the scopes it was added to are given back. */
-  private async giveBackPartial({ taker, taken }: Taking, evenIfComplete = false): Promise<boolean> {
-    const inEvery = taker.scopes.every((s) => taken.get(s.key) === 'added' || taken.get(s.key) === 'held');
-    if (inEvery && !evenIfComplete) return true;
-    const added = taker.scopes.filter((s) => taken.get(s.key) === 'added').map((s) => s.key);
-    if (added.length > 0) await this.release(added, taker.holder);
-    return false;
+  private async giveBackAdded(taking: Taking): Promise<void> {
+    const added = scopesWith(taking, 'added');
+    if (added.length > 0) await this.release(added, taking.taker.holder);
   }
 
   /** Picks, for each ended call, the lowest-ranked waiting taker for exactly its scopes. */
   private handOver(calls: EndedCall[]): Waiter[] {
     const picked: Waiter[] = [];
     for (const call of calls) {
-      const wanted = [...call.scopeKeys].sort().join(' ');
-      const candidates = this.waiters.filter((w) => w.taker && !w.handedOver && w.taker.scopes.map((s) => s.key).sort().join(' ') === wanted);
-      const first = candidates.sort((a, b) => a.taker!.rank - b.taker!.rank)[0];
+      const wanted = scopeSetOf(call.scopeKeys);
+      let first: Waiter | undefined;
+      for (const w of this.waiters) if (!w.handedOver && w.scopeSet === wanted && (!first || w.taker!.rank < first.taker!.rank)) first = w;
       if (!first) continue;
       first.handedOver = true;
       picked.push(first);
@@ -210,16 +209,17 @@ export class KvSlotLedger implements SlotLedger {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         taker,
+        scopeSet: taker && scopeSetOf(taker.scopes.map((s) => s.key)),
         handedOver: false,
         settle: (result) => {
           clearTimeout(timer);
-          this.waiters = this.waiters.filter((w) => w !== waiter);
+          this.waiters.delete(waiter);
           resolve(result);
         },
       };
       // A waiter handed its slots is settled by that write, not by the clock.
       const timer = setTimeout(() => !waiter.handedOver && waiter.settle('changed'), timeoutMs);
-      this.waiters.push(waiter);
+      this.waiters.add(waiter);
     });
   }
 
@@ -279,6 +279,12 @@ export class KvSlotLedger implements SlotLedger {
     return Object.fromEntries(Object.entries(holders).filter(([, expires]) => expires > now));
   }
 }
+
+const scopeSetOf = (keys: string[]) => [...keys].sort().join(' ');
+
+const inEveryScope = ({ taker, taken }: Taking) => taker.scopes.every((s) => taken.get(s.key) === 'added' || taken.get(s.key) === 'held');
+
+const scopesWith = ({ taker, taken }: Taking, result: TakeResult) => taker.scopes.filter((s) => taken.get(s.key) === result).map((s) => s.key);
 
 function withoutCalls(holders: Holders, callIds: Set<string>): Holders {
   return Object.fromEntries(Object.entries(holders).filter(([holder]) => !callIds.has(callIdOfHolder(holder))));
