@@ -21,6 +21,7 @@ import { callEventTimes } from './bench/call-event-times';
 import { slotFigures } from './bench/slot-figures';
 import { SlotTimeline } from './bench/slot-timeline';
 import { CallTimes, idleAfterFree, Percentiles, stageFigures } from './bench/stage-figures';
+import { listeningPid } from './bench/listening-pid';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const contacts = Number(env('BENCH_CONTACTS', '1000'));
@@ -87,7 +88,14 @@ async function main() {
     });
     const timeline = new SlotTimeline(await nc.jetstream().views.kv(subjects.buckets.slots, { history: 1 }), `campaign.${id}`);
     await timeline.start();
-    const cpuBefore = new Map([...stack.processes].map(([name, proc]) => [name, cpuSeconds(proc.pid)]));
+    // The servers count too: they share the cores with the services.
+    const portOf = (url: string) => Number(new URL(url).port);
+    const pids = new Map<string, number | undefined>([
+      ...[...stack.processes].map(([name, proc]) => [name, proc.pid] as const),
+      ['nats-server', listeningPid(portOf(servers.natsUrl))],
+      ['database', listeningPid(portOf(process.env.BENCH_MONGO_URL ?? servers.mongoUrl))],
+    ]);
+    const cpuBefore = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid)]));
     const started = Date.now();
     await api.post(`/campaigns/${id}/start`);
     // The runtime entry, not /progress: counting contacts on every poll would load the database under test.
@@ -98,7 +106,7 @@ async function main() {
       description: 'the campaign to complete',
     });
     const completedAfterMs = Date.now() - started;
-    const cpu = new Map([...stack.processes].map(([name, proc]) => [name, cpuSeconds(proc.pid) - cpuBefore.get(name)!]));
+    const cpu = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid) - cpuBefore.get(name)!]));
     await new Promise((r) => setTimeout(r, 500)); // the last slot releases
     const spans = timeline.stop();
     const record = await new SimulatorClient(stack.simulatorUrl!).calls({ answerUrlContains: id });
@@ -138,10 +146,12 @@ async function main() {
     for (const { stage, figures: p } of stageFigures(calls)) console.log(`  ${stage.padEnd(36)} ${fmt(p)}`);
     console.log(`  ${'slot freed -> next slot taken'.padEnd(36)} ${fmt(idleAfterFree(spans))}`);
     console.log(`\nper process: CPU during the campaign, CPU per call, peak RSS`);
-    for (const [name, proc] of stack.processes) {
+    for (const [name, pid] of pids) {
       const seconds = cpu.get(name)!;
-      console.log(`  ${name.padEnd(14)} ${seconds.toFixed(1).padStart(6)} s  ${((seconds * 1000) / figures.calls).toFixed(1).padStart(6)} ms/call  ${String(peakRssMb(proc.pid)).padStart(5)} MB`);
+      console.log(`  ${name.padEnd(14)} ${seconds.toFixed(1).padStart(6)} s  ${((seconds * 1000) / figures.calls).toFixed(1).padStart(6)} ms/call  ${String(peakRssMb(pid)).padStart(5)} MB`);
     }
+    const total = [...cpu.values()].filter((s) => !Number.isNaN(s)).reduce((a, b) => a + b, 0);
+    console.log(`  ${'all'.padEnd(14)} ${total.toFixed(1).padStart(6)} s  ${((total * 1000) / figures.calls).toFixed(1).padStart(6)} ms/call`);
   } finally {
     await nc.close();
     await stack.stop();

@@ -50,6 +50,8 @@ export const CallRequestedV1 = defineEvent({
     from: Type.String(),
     to: Type.String(),
     customData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    /** Whether the request asks Plivo for machine detection (absent in events published before the field existed). */
+    machineDetection: Type.Optional(Type.Boolean()),
     requestedAt: IsoTime,
   }),
 });

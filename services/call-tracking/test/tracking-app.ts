@@ -49,7 +49,7 @@ export async function startTrackingApp(env: Record<string, string> = {}): Promis
 /** What a dialer publishes before calling Plivo: the event every webhook of the call looks up. */
 export async function publishCallRequested(
   nats: NatsContext,
-  ids: { campaignId: string; callId: string; customData?: Record<string, unknown> },
+  ids: { campaignId: string; callId: string; customData?: Record<string, unknown>; machineDetection?: boolean },
 ): Promise<CallRequested> {
   const { campaignId, callId } = ids;
   const contactId = callId.replace(/-a\d+$/, '');
@@ -67,6 +67,7 @@ export async function publishCallRequested(
       from: '+14155550100',
       to: '+14155552671',
       ...(ids.customData ? { customData: ids.customData } : {}),
+      ...(ids.machineDetection !== undefined ? { machineDetection: ids.machineDetection } : {}),
       requestedAt: new Date().toISOString(),
     },
     metadata: { aggregateId: contactId, campaignId, clientId: 'client-1', correlationId: 'test' },

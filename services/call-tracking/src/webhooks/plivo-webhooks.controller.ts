@@ -73,7 +73,9 @@ export class PlivoWebhooksController {
       this.log.warn({ campaignId, callId }, 'hangup callback for an unknown call');
       return 'OK';
     }
-    const machineDetected = params.Machine === 'true' || (await this.calls.hasEvent(campaignId, callId, 'machine'));
+    // A call requested without machine detection has no machine callback to look up.
+    const machineDetected =
+      params.Machine === 'true' || (call.data.machineDetection !== false && (await this.calls.hasEvent(campaignId, callId, 'machine')));
     const ended = endedFromHangup(params, machineDetected, new Date().toISOString());
     const published = await this.events.ended(call, ended);
     if (!published) this.log.debug({ campaignId, callId }, 'hangup for a call that already ended: nothing new published');

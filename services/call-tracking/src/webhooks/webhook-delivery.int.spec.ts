@@ -27,9 +27,9 @@ describe('webhook deliveries: duplicated, late and reordered (real app, NATS, Mo
   const completed = { CallUUID: 'u', CallStatus: 'completed', Event: 'Hangup', HangupCause: 'NORMAL_CLEARING', HangupCauseCode: '4000', Duration: '7', BillDuration: '7' };
   const busy = { CallUUID: 'u', CallStatus: 'busy', Event: 'Hangup', HangupCause: 'USER_BUSY', HangupCauseCode: '3000', Duration: '0', BillDuration: '0' };
 
-  async function newCall() {
+  async function newCall(request: { machineDetection?: boolean } = {}) {
     const callId = `k${++n}-a1`;
-    await publishCallRequested(tracking.nats, { campaignId: CAMPAIGN, callId });
+    await publishCallRequested(tracking.nats, { campaignId: CAMPAIGN, callId, ...request });
     const send = (kind: 'ring' | 'answer' | 'hangup' | 'machine', params: Record<string, string>) => {
       const path = `/plivo/${CAMPAIGN}/${callId}/${kind}`;
       return postWebhook(`${tracking.url}${path}`, params, TEST_AUTH_TOKEN, { signedUrl: `${PUBLIC_BASE}${path}` });
@@ -58,6 +58,22 @@ describe('webhook deliveries: duplicated, late and reordered (real app, NATS, Mo
     const entries = await logEntry(call.callId);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ status: 'completed', duration: 7, hangupCauseCode: '4000' });
+  });
+
+  it('ends a call voicemail when its machine callback came before a hangup that does not say so', async () => {
+    // Requests that asked for machine detection, and older ones that do not say (no `machineDetection` field).
+    for (const request of [{ machineDetection: true }, {}]) {
+      const call = await newCall(request);
+      await call.send('answer', answer);
+      await call.send('machine', { CallUUID: 'u', Machine: 'true' });
+      await call.send('hangup', completed);
+      expect((await logEntry(call.callId))[0]).toMatchObject({ status: 'voicemail', machineDetected: true });
+    }
+    // A request that asked for no machine detection has no machine callback to look up before its end.
+    const plain = await newCall({ machineDetection: false });
+    await plain.send('machine', { CallUUID: 'u', Machine: 'true' });
+    await plain.send('hangup', completed);
+    expect((await logEntry(plain.callId))[0]).toMatchObject({ status: 'completed' });
   });
 
   it('answers every duplicate of the answer callback with the same XML', async () => {

@@ -35,7 +35,7 @@ export class CallEventsPublisher {
    * The claim of one attempt: only the first CallRequested on the call's subject is accepted (expected
    * last subject sequence 0). Returns false when another dialer claimed the attempt first.
    */
-  async claim(job: DialJob, callId: string, from: string): Promise<boolean> {
+  async claim(job: DialJob, callId: string, from: string, machineDetection: boolean): Promise<boolean> {
     const event: CallRequested = envelope(CallRequestedV1, job, {
       callId,
       campaignId: job.campaignId,
@@ -45,6 +45,7 @@ export class CallEventsPublisher {
       from,
       to: job.phoneNumber,
       ...(job.customData ? { customData: job.customData } : {}),
+      machineDetection,
       requestedAt: new Date().toISOString(),
     });
     try {

@@ -115,7 +115,11 @@ export class CallPlacer {
       queued.ack();
       return;
     }
-    if (!(await this.deps.events.claim(job, callId, from))) {
+    // The fence's status read goes out with the claim, not after it: a pause acknowledged before
+    // then is still seen, one round trip sooner. Looked at only once the claim is ours.
+    const statusAtClaim = this.deps.statusNow(job.campaignId);
+    statusAtClaim.catch(() => undefined);
+    if (!(await this.deps.events.claim(job, callId, from, machineDetectionOf(attempt.campaign) !== undefined))) {
       this.deps.log.warn({ callId }, 'attempt already claimed by another dialer; skipping');
       await this.paced(paced?.withdrawn());
       // The claimer's end frees the call's slots; if it has ended already, that happened before ours were taken.
@@ -128,7 +132,7 @@ export class CallPlacer {
       this.deps.log.warn({ callId, attempts: warmup?.attempts, err: warmup?.lastError }, 'bot warm-up failed');
       return this.endWithoutCall(attempt, BOT_WARMUP_FAILED, warmup);
     }
-    await this.request(attempt, warmup, paced, stop);
+    await this.request(attempt, warmup, paced, statusAtClaim, stop);
   }
 
   /**
@@ -191,11 +195,17 @@ export class CallPlacer {
     };
   }
 
-  private async request(attempt: HeldAttempt, warmup: WarmupResult | undefined, firstAdmission: PacedRequest, stop: AbortSignal | undefined): Promise<void> {
+  private async request(
+    attempt: HeldAttempt,
+    warmup: WarmupResult | undefined,
+    firstAdmission: PacedRequest,
+    statusAtClaim: Promise<string | undefined>,
+    stop: AbortSignal | undefined,
+  ): Promise<void> {
     const { job, callId, from, campaign } = attempt;
     const urls = webhookUrls(this.deps.publicBaseUrl, job.campaignId, callId);
     const { settings } = campaign;
-    const machineDetection = settings.machineDetection && settings.machineDetection !== 'false' ? settings.machineDetection : undefined;
+    const machineDetection = machineDetectionOf(campaign);
     const claimedAt = Date.now();
     let paced: PacedRequest | undefined = firstAdmission;
     let tries = 0;
@@ -208,7 +218,7 @@ export class CallPlacer {
             paced = await this.deps.pacer.admit(`${callId}#${tries}`, stop ? AbortSignal.any([stop, deadline]) : deadline);
             if (!paced) return stop?.aborted ? NOT_DIALLED_DIALER_STOPPING : 'plivo_retries_out_of_time';
           }
-          return this.fence(job, paced!);
+          return this.fence(job, paced!, tries === 1 ? statusAtClaim : this.deps.statusNow(job.campaignId));
         },
         send: async () => {
           try {
@@ -257,13 +267,13 @@ export class CallPlacer {
   }
 
   /**
-   * The last look before a request leaves: the campaign status in the bucket (a pause or cancel
-   * acknowledged since the claim wins, and the attempt is handed back without a call) and the
+   * The last look before a request leaves: the campaign status in the bucket, read as the attempt was
+   * claimed (a pause or cancel acknowledged by then wins, and the attempt ends without a call), and the
    * contact's call window. Resolves to the reason to call the request off, if any.
    */
-  private async fence(job: DialJob, paced: PacedRequest): Promise<string | undefined> {
+  private async fence(job: DialJob, paced: PacedRequest, status: Promise<string | undefined>): Promise<string | undefined> {
     const calledOff =
-      (await this.deps.statusNow(job.campaignId)) !== 'running'
+      (await status) !== 'running'
         ? NOT_DIALLED_CAMPAIGN_NOT_RUNNING
         : job.window && !isWithinWindow(job.window, new Date())
           ? NOT_DIALLED_OUTSIDE_CALL_WINDOW
@@ -299,4 +309,9 @@ export class CallPlacer {
   private async paced(update: Promise<void> | undefined): Promise<void> {
     await update?.catch((err) => this.deps.log.warn({ err }, 'pacer update failed'));
   }
+}
+
+/** The machine detection mode the Call API request asks for, if any. */
+function machineDetectionOf({ settings }: CampaignRuntime): 'true' | 'hangup' | undefined {
+  return settings.machineDetection === 'false' ? undefined : settings.machineDetection;
 }

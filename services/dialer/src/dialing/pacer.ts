@@ -59,6 +59,8 @@ export class Pacer {
     this.watcher = await this.kv.watch({ key: this.key, ignoreDeletes: false });
     void (async () => {
       for await (const entry of this.watcher!) {
+        // Our own writes come back here too: they are known already.
+        if (entry.revision <= (this.latest?.revision ?? 0)) continue;
         this.remember({ revision: entry.revision, window: parse(entry) });
         this.wakeAll();
       }
@@ -106,24 +108,14 @@ export class Pacer {
     try {
       let snapshot = this.latest ?? (await this.read());
       while (this.admissions.length > 0) {
-        let window = snapshot.window;
-        let retryAt = Infinity;
-        const admitted: AdmissionWaiter[] = [];
-        for (const waiter of this.admissions) {
-          const decision = admit(window, waiter.id, this.now(), this.limits);
-          if (!decision.admitted) {
-            retryAt = decision.retryAt;
-            break;
-          }
-          window = decision.window;
-          admitted.push(waiter);
-        }
+        const decision = admit(snapshot.window, this.admissions.map((w) => w.id), this.now(), this.limits);
+        const admitted = this.admissions.slice(0, decision.admitted);
         if (admitted.length === 0) {
-          await this.changeOrTimeout(Math.max(1, retryAt - this.now()));
+          await this.changeOrTimeout(Math.max(1, decision.retryAt! - this.now()));
           snapshot = this.latest ?? (await this.read());
           continue;
         }
-        if (!(await this.write(snapshot, window))) {
+        if (!(await this.write(snapshot, decision.window))) {
           snapshot = await this.read();
           continue;
         }
@@ -212,6 +204,8 @@ export class Pacer {
     try {
       const revision = snapshot.revision ? await this.kv.update(this.key, data, snapshot.revision) : await this.kv.create(this.key, data);
       this.remember({ revision, window });
+      // An answer written here may let a waiting admission in sooner; the watch skips our own writes.
+      this.wakeAll();
       return true;
     } catch (e) {
       if (isKvConflict(e)) return false;

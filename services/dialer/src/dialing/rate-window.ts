@@ -33,19 +33,27 @@ export function prune(window: RateWindow, now: number, limits: RateLimits): Rate
   return Object.fromEntries(Object.entries(window).filter(([, r]) => countsUntil(r, limits) > now));
 }
 
-export type Admission =
-  | { admitted: true; window: RateWindow }
-  /** Full: try again at `retryAt` or when the window changes (an answer arrives), whichever is first. */
-  | { admitted: false; retryAt: number };
+export interface Admission {
+  /** The window with the admitted requests in it, to be stored with CAS. */
+  window: RateWindow;
+  /** How many of the requests asked for were admitted (the first ones, in order). */
+  admitted: number;
+  /** When some were not: try again then, or when the window changes (an answer arrives), whichever is first. */
+  retryAt?: number;
+}
 
-/** Admits request `id` now if the window has room; the returned window is to be stored with CAS. */
-export function admit(window: RateWindow, id: string, now: number, limits: RateLimits): Admission {
-  const live = prune(window, now, limits);
-  const entries = Object.values(live);
-  if (entries.length < limits.cps) return { admitted: true, window: { ...live, [id]: [now, 0] } };
+/** Admits now, in order, as many of the requests `ids` as the window has room for. */
+export function admit(window: RateWindow, ids: string[], now: number, limits: RateLimits): Admission {
+  const next = prune(window, now, limits);
+  const counted = Object.keys(next).length;
+  const admitted = Math.max(0, Math.min(ids.length, limits.cps - counted));
+  for (const id of ids.slice(0, admitted)) next[id] = [now, 0];
+  if (admitted === ids.length) return { window: next, admitted };
   // The earliest moment enough requests stop counting for one more to fit.
-  const until = entries.map((r) => countsUntil(r, limits)).sort((a, b) => a - b);
-  return { admitted: false, retryAt: until[entries.length - limits.cps] };
+  const until = Object.values(next)
+    .map((r) => countsUntil(r, limits))
+    .sort((a, b) => a - b);
+  return { window: next, admitted, retryAt: until[until.length - limits.cps] };
 }
 
 /** Records the answer (or the end of waiting for one) of an admitted request. */

@@ -4,23 +4,21 @@ const limits: RateLimits = { cps: 3, inFlightExpiryMs: 10_000 };
 
 describe('rate window', () => {
   it('admits up to cps requests at once, then says when the next one fits', () => {
-    let window: RateWindow = {};
-    for (const id of ['a', 'b', 'c']) {
-      const decision = admit(window, id, 1_000, limits);
-      if (!decision.admitted) throw new Error(`${id} not admitted`);
-      window = decision.window;
-    }
-    expect(admit(window, 'd', 1_000, limits)).toEqual({ admitted: false, retryAt: 1_000 + 10_000 + 1_000 });
+    let window = admit({}, ['a', 'b'], 1_000, limits).window;
+    const decision = admit(window, ['c', 'd'], 1_000, limits);
+    expect(decision).toMatchObject({ admitted: 1, retryAt: 1_000 + 10_000 + 1_000 });
+    window = decision.window;
+    expect(Object.keys(window)).toEqual(['a', 'b', 'c']);
     window = answered(window, 'b', 1_040)!;
     // b may have reached Plivo as late as 1 040: it counts until 2 040.
-    expect(admit(window, 'd', 1_500, limits)).toEqual({ admitted: false, retryAt: 2_040 });
-    expect(admit(window, 'd', 2_040, limits)).toMatchObject({ admitted: true });
+    expect(admit(window, ['d'], 1_500, limits)).toMatchObject({ admitted: 0, retryAt: 2_040 });
+    expect(admit(window, ['d'], 2_040, limits)).toMatchObject({ admitted: 1 });
   });
 
   it('takes back a withdrawn admission at once, and forgets requests that no longer count', () => {
     let window: RateWindow = { a: [0, 0], b: [0, 0], c: [0, 0] };
     window = withdrawn(window, 'a')!;
-    expect(admit(window, 'd', 5, limits)).toMatchObject({ admitted: true });
+    expect(admit(window, ['d'], 5, limits)).toMatchObject({ admitted: 1 });
     expect(withdrawn(window, 'zz')).toBeUndefined();
     expect(answered(window, 'zz', 5)).toBeUndefined();
     // An in-flight request of a dead dialer stops counting after its expiry plus a second.
@@ -46,9 +44,9 @@ describe('rate window', () => {
         // Apply the answers that came back by now (their updates may lag: that only counts them longer).
         for (const a of answers.filter((x) => x.at <= now)) window = answered(window, a.id, a.at) ?? window;
         answers.splice(0, answers.length, ...answers.filter((x) => x.at > now));
-        const decision = admit(window, `r${n}`, now, l);
+        const decision = admit(window, [`r${n}`], now, l);
         if (!decision.admitted) {
-          now = Math.min(decision.retryAt, ...answers.map((a) => a.at));
+          now = Math.min(decision.retryAt!, ...answers.map((a) => a.at));
           n--;
           continue;
         }

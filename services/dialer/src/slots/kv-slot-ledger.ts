@@ -9,6 +9,19 @@ type Holders = Record<string, number>;
 interface Snapshot {
   revision: number;
   holders: Holders;
+  /** How many holders there are, and the soonest lease expiry: live holders are counted without a scan until then. */
+  size: number;
+  firstExpiry: number;
+}
+
+function snapshotOf(revision: number, holders: Holders): Snapshot {
+  let size = 0;
+  let firstExpiry = Infinity;
+  for (const holder in holders) {
+    size++;
+    firstExpiry = Math.min(firstExpiry, holders[holder]);
+  }
+  return { revision, holders, size, firstExpiry };
 }
 
 const isScopeKey = (key: string) => key.startsWith('campaign.') || key.startsWith('client.') || key === 'global';
@@ -57,8 +70,9 @@ export class KvSlotLedger implements SlotLedger {
     this.watcher = await this.kv.watch({ key: '>', ignoreDeletes: false });
     void (async () => {
       for await (const entry of this.watcher!) {
-        if (!isScopeKey(entry.key)) continue;
-        this.remember(entry.key, entry.revision, parse(entry));
+        // Our own writes come back here too: they are known already, and woke whom they had to.
+        if (!isScopeKey(entry.key) || entry.revision <= (this.cache.get(entry.key)?.revision ?? 0)) continue;
+        this.remember(entry.key, snapshotOf(entry.revision, parse(entry)));
         this.wakeAll();
       }
     })();
@@ -69,7 +83,9 @@ export class KvSlotLedger implements SlotLedger {
    * for whether trying to acquire is worth it, never a decision on its own.
    */
   freeSlots(scopes: SlotScope[]): number {
-    return Math.min(...scopes.map((scope) => scope.limit - Object.keys(this.live(this.cache.get(scope.key)?.holders ?? {})).length));
+    let free = Infinity;
+    for (const scope of scopes) free = Math.min(free, scope.limit - this.liveCount(this.cache.get(scope.key)));
+    return free;
   }
 
   stop(): void {
@@ -250,9 +266,9 @@ export class KvSlotLedger implements SlotLedger {
       const data = encoder.encode(JSON.stringify(next));
       try {
         const revision = snapshot.revision ? await this.kv.update(key, data, snapshot.revision) : await this.kv.create(key, data);
-        this.remember(key, revision, next);
+        this.remember(key, snapshotOf(revision, next));
         // Our own write freed a slot: local lanes need not wait for the watch to hear of it.
-        if (Object.keys(next).length < Object.keys(snapshot.holders).length) this.wakeAll();
+        if (Object.keys(next).length < snapshot.size) this.wakeAll();
         return;
       } catch (e) {
         if (!isKvConflict(e)) throw e;
@@ -263,15 +279,20 @@ export class KvSlotLedger implements SlotLedger {
 
   private async read(key: string): Promise<Snapshot> {
     const entry = await this.kv.get(key);
-    const snapshot = { revision: entry?.revision ?? 0, holders: parse(entry) };
-    this.remember(key, snapshot.revision, snapshot.holders);
+    const snapshot = snapshotOf(entry?.revision ?? 0, parse(entry));
+    this.remember(key, snapshot);
     return snapshot;
   }
 
   /** Keeps the newest revision seen of a scope (the watch may deliver after our own write). */
-  private remember(key: string, revision: number, holders: Holders): void {
+  private remember(key: string, snapshot: Snapshot): void {
     const known = this.cache.get(key);
-    if (!known || revision > known.revision) this.cache.set(key, { revision, holders });
+    if (!known || snapshot.revision > known.revision) this.cache.set(key, snapshot);
+  }
+
+  private liveCount(snapshot: Snapshot | undefined): number {
+    if (!snapshot) return 0;
+    return this.now() < snapshot.firstExpiry ? snapshot.size : Object.keys(this.live(snapshot.holders)).length;
   }
 
   private live(holders: Holders): Holders {
