@@ -61,4 +61,32 @@ describe('DurableConsumer projections (real NATS + MongoDB-wire)', () => {
     const info = await jsm.consumers.info(stream, 'deposits');
     expect(info.num_pending + info.num_ack_pending).toBe(0);
   });
+
+  it('in batch mode handles what arrived meanwhile in one go, and a message that keeps failing fails alone', async () => {
+    const js = nc.jetstream();
+    const jsm = await nc.jetstreamManager();
+    const col = mongo.db(uniqueName('db')).collection('deposits');
+    await Promise.all(Array.from({ length: 100 }, (_, i) => js.publish(`${stream}.batch`, encode({ account: 'b', amount: i }))));
+    const sizes: number[] = [];
+    const consumer = new DurableConsumer<{ account: string; amount: number }>({ js, jsm }, { stream, durable: 'batches', filterSubjects: [`${stream}.batch`], maxDeliver: 2 }, log);
+    await consumer.startBatches(async (deliveries) => {
+      sizes.push(deliveries.length);
+      if (deliveries.some((d) => d.event.amount === 13)) throw new Error('a deposit that can never be applied');
+      await col.bulkWrite(
+        deliveries.map(({ event, seq }) => ({ updateOne: { filter: { _id: `${event.account}:${seq}` as never }, update: { $setOnInsert: event }, upsert: true } })),
+      );
+    });
+    await waitFor(
+      async () => {
+        const info = await jsm.consumers.info(stream, 'batches');
+        return info.num_pending + info.num_ack_pending === 0;
+      },
+      { timeoutMs: 20_000, description: 'every message settled' },
+    );
+    await consumer.stop();
+
+    const amounts = (await col.find().toArray()).map((d) => d.amount).sort((a, b) => a - b);
+    expect(amounts).toEqual(Array.from({ length: 100 }, (_, i) => i).filter((i) => i !== 13));
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+  });
 });

@@ -1,6 +1,7 @@
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg, nanos } from 'nats';
 import { Logger } from 'pino';
 import { decodeJson } from '../event-store/codec';
+import { GroupCommit } from '../concurrency/group-commit';
 import { PoisonMessageError, settle } from './settlement';
 
 export interface DurableConsumerSpec {
@@ -53,24 +54,7 @@ export class DurableConsumer<E> {
   }
 
   async start(handler: (delivery: Delivery<E>) => Promise<void>): Promise<void> {
-    const { stream, durable } = this.spec;
-    const config = {
-      durable_name: durable,
-      filter_subjects: this.spec.filterSubjects,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      max_ack_pending: this.spec.maxAckPending ?? 1000,
-      ack_wait: nanos(this.spec.ackWaitMs ?? 30_000),
-      max_deliver: -1,
-    };
-    try {
-      await this.jsm.consumers.add(stream, config);
-    } catch (e) {
-      if (!/already exists|in use/i.test(String((e as Error).message))) throw e;
-      await this.jsm.consumers.update(stream, durable, config);
-    }
-    const consumer = await this.js.consumers.get(stream, durable);
-    this.messages = await consumer.consume({ max_messages: Math.min(this.spec.maxAckPending ?? 100, 100) });
+    this.messages = await this.subscribe();
     const maxDeliver = this.spec.maxDeliver ?? 10;
     const concurrency = this.spec.concurrency ?? 1;
     const inFlight = new Set<Promise<void>>();
@@ -88,13 +72,7 @@ export class DurableConsumer<E> {
     const handle = async (msg: JsMsg) => {
       let error: unknown;
       try {
-        let event: E;
-        try {
-          event = decodeJson<E>(msg.data);
-        } catch (e) {
-          throw new PoisonMessageError(`undecodable message: ${(e as Error).message}`);
-        }
-        await handler({ event, seq: msg.seq, subject: msg.subject, msg });
+        await handler({ event: decode<E>(msg), seq: msg.seq, subject: msg.subject, msg });
       } catch (e) {
         error = e;
       }
@@ -110,9 +88,78 @@ export class DurableConsumer<E> {
     })();
   }
 
+  /**
+   * Batch mode: the messages that arrive while a batch is handled make up the next one (in stream
+   * order), so a projection writes many events in one database round trip and acknowledges them
+   * together. Batches run one at a time per instance. A batch that fails is retried one message at a
+   * time, so one bad message fails alone; each message is settled on its own outcome.
+   */
+  async startBatches(handler: (deliveries: Delivery<E>[]) => Promise<void>): Promise<void> {
+    this.messages = await this.subscribe();
+    const maxDeliver = this.spec.maxDeliver ?? 10;
+    const batches = new GroupCommit<Delivery<E>, unknown>(async (deliveries) => {
+      try {
+        await handler(deliveries);
+        return deliveries.map(() => undefined);
+      } catch (error) {
+        if (deliveries.length === 1) return [error];
+        const errors: unknown[] = [];
+        for (const delivery of deliveries) errors.push(await handler([delivery]).then(() => undefined, (e: unknown) => e));
+        return errors;
+      }
+    });
+    const inFlight = new Set<Promise<void>>();
+    this.loop = (async () => {
+      for await (const msg of this.messages!) {
+        let event: E;
+        try {
+          event = decode<E>(msg);
+        } catch (error) {
+          settle(msg, error, maxDeliver, this.log);
+          continue;
+        }
+        const task: Promise<void> = batches
+          .submit({ event, seq: msg.seq, subject: msg.subject, msg })
+          .then((error) => settle(msg, error, maxDeliver, this.log))
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+      await Promise.all(inFlight);
+    })();
+  }
+
+  private async subscribe(): Promise<ConsumerMessages> {
+    const { stream, durable } = this.spec;
+    const config = {
+      durable_name: durable,
+      filter_subjects: this.spec.filterSubjects,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      max_ack_pending: this.spec.maxAckPending ?? 1000,
+      ack_wait: nanos(this.spec.ackWaitMs ?? 30_000),
+      max_deliver: -1,
+    };
+    try {
+      await this.jsm.consumers.add(stream, config);
+    } catch (e) {
+      if (!/already exists|in use/i.test(String((e as Error).message))) throw e;
+      await this.jsm.consumers.update(stream, durable, config);
+    }
+    const consumer = await this.js.consumers.get(stream, durable);
+    return consumer.consume({ max_messages: Math.min(this.spec.maxAckPending ?? 100, 100) });
+  }
+
   /** Stops pulling; the message being handled finishes and is settled first. */
   async stop(): Promise<void> {
     this.messages?.stop();
     await this.loop;
+  }
+}
+
+function decode<E>(msg: JsMsg): E {
+  try {
+    return decodeJson<E>(msg.data);
+  } catch (e) {
+    throw new PoisonMessageError(`undecodable message: ${(e as Error).message}`);
   }
 }

@@ -2,7 +2,6 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { Logger } from 'pino';
 import { CallEvent } from '@contracts/calls/events';
 import { CallTrackingRpc, CampaignListRequest } from '@contracts/commands';
-import { callIdOfSubject } from '@contracts/subjects';
 import { RpcServer } from '@libs/messaging/rpc-server';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS, RPC } from '@libs/nest/tokens';
@@ -26,10 +25,10 @@ export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy 
     const { subjects } = this.nats;
     this.consumer = new DurableConsumer<CallEvent>(
       this.nats,
-      { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500, concurrency: 8, partitionKey: callIdOfSubject },
+      { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500 },
       this.log,
     );
-    await this.consumer.start(({ event }) => this.calls.apply(event));
+    await this.consumer.startBatches((deliveries) => this.calls.applyAll(deliveries.map((d) => d.event)));
     this.rpc.handle(subjects.query('call-tracking', CallTrackingRpc.listCalls), (req: CampaignListRequest) =>
       this.calls.list(req.clientId, req.campaignId, req.page, req.limit),
     );

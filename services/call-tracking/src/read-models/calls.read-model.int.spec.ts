@@ -29,10 +29,16 @@ describe('CallsReadModel (real MongoDB-wire server)', () => {
     const shuffled = new CallsReadModel(mongo.db(uniqueName('calls')));
     for (const e of [events[4], events[2], events[0], events[4], events[3], events[1], events[2]]) await shuffled.apply(e);
 
+    // Delivered in batches (as the projection does): one upsert per call and batch.
+    const batched = new CallsReadModel(mongo.db(uniqueName('calls')));
+    await batched.applyAll([events[4], events[2]]);
+    await batched.applyAll([events[0], events[4], events[3], events[1], events[2]]);
+
     const a = await inOrder.list('cl', 'c1', 1, 10);
     const b = await shuffled.list('cl', 'c1', 1, 10);
     expect(a.total).toBe(1);
     expect(b).toEqual(a);
+    expect(await batched.list('cl', 'c1', 1, 10)).toEqual(a);
     expect(a.items[0]).toMatchObject({ callId: 'k1-a1', status: 'completed', callUuid: 'u1', requestUuid: 'r1', duration: 12, to: '+14155552671' });
   });
 

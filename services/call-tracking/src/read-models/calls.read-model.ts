@@ -59,15 +59,23 @@ export class CallsReadModel {
     await this.collection.createIndex({ callUuid: 1 });
   }
 
-  async apply(event: CallEvent): Promise<void> {
-    // call.> also carries ContactSkipped (a do-not-call number, never dialled) and types of newer versions: no call to record.
-    if (!PROJECTED.has(event.type)) return;
-    const { callId, campaignId, contactId, attempt } = event.data;
-    await this.collection.updateOne(
-      { _id: callId },
-      { $set: { campaignId, contactId, attempt, ...definedFields(fieldsOf(event)) } },
-      { upsert: true },
-    ).catch((e) => (isDuplicateKey(e) ? this.apply(event) : Promise.reject(e)));
+  apply(event: CallEvent): Promise<void> {
+    return this.applyAll([event]);
+  }
+
+  /** Events in stream order; the fields each call gets from them are written in one round trip, one upsert per call. */
+  async applyAll(events: CallEvent[]): Promise<void> {
+    const fieldsByCall = new Map<string, Partial<CallDoc>>();
+    for (const event of events) {
+      // call.> also carries ContactSkipped (a do-not-call number, never dialled) and types of newer versions: no call to record.
+      if (!PROJECTED.has(event.type)) continue;
+      const { callId, campaignId, contactId, attempt } = event.data;
+      fieldsByCall.set(callId, { ...fieldsByCall.get(callId), campaignId, contactId, attempt, ...definedFields(fieldsOf(event)) });
+    }
+    if (fieldsByCall.size === 0) return;
+    const upserts = [...fieldsByCall].map(([_id, fields]) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } }));
+    // Two instances upserting a new call at once: one insert loses with a duplicate key; the retry updates it.
+    await this.collection.bulkWrite(upserts, { ordered: false }).catch((e) => (isDuplicateKey(e) ? this.applyAll(events) : Promise.reject(e)));
   }
 
   async list(clientId: string, campaignId: string, page: number, limit: number) {

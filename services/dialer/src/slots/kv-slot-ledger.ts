@@ -1,6 +1,6 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '@libs/concurrency/group-commit';
 import { AcquireResult, callIdOfHolder, EndedCall, SlotLedger, SlotScope, SlotTaker, WaitResult } from './slot-ledger';
 
 /** Holders of one scope: holder id -> lease expiry (epoch ms). */

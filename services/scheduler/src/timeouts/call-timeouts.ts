@@ -38,10 +38,7 @@ export class CallTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
       },
       this.log,
     );
-    await this.consumer.start(async ({ event }) => {
-      if (event.type === 'CallRequested') await this.open.opened(event);
-      else await this.open.closed(event.data.callId);
-    });
+    await this.consumer.startBatches((deliveries) => this.open.applyAll(deliveries.map((d) => d.event)));
     this.timer = setInterval(() => void this.sweep(), this.config.TIMEOUT_SWEEP_MS);
   }
 
