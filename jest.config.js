@@ -6,7 +6,7 @@ delete swcConfig.$schema;
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/contracts', '<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/examples', '<rootDir>/test'],
+  roots: ['<rootDir>/contracts', '<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/examples', '<rootDir>/scripts', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false, sourceMaps: 'inline' }] },
   moduleNameMapper: {

@@ -141,7 +141,7 @@ async function main() {
     console.log(`makespan:                ${(figures.makespanMs / 1000).toFixed(1)} s (campaign completed ${(completedAfterMs / 1000).toFixed(1)} s after start)`);
     console.log(`slot utilisation:        ${figures.utilisation.toFixed(3)}`);
     console.log(`call starts per second:  ${figures.callStartsPerSecond.toFixed(1)}`);
-    console.log(`slot reuse delay:        p50 ${figures.reuseP50} ms, p99 ${figures.reuseP99} ms   (a call's end -> the next call's request, simulator clock)`);
+    console.log(`slot reuse delay:        p50 ${figures.reuseP50} ms, p99 ${figures.reuseP99} ms   (a call's end -> the next request on the slot it freed, simulator clock)`);
     console.log(`\nwhere a call's time goes (stream, KV watch and simulator timestamps):`);
     for (const { stage, figures: p } of stageFigures(calls)) console.log(`  ${stage.padEnd(36)} ${fmt(p)}`);
     console.log(`  ${'slot freed -> next slot taken'.padEnd(36)} ${fmt(idleAfterFree(spans))}`);

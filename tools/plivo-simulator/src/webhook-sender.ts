@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { signatureHeaders } from './signature';
 import { HttpMethod, WebhookDelivery, WebhookKind } from './types';
+import { sendWebhook } from './webhook-http';
 
 export const RESPONSE_BODY_LIMIT = 4096;
 
@@ -91,14 +92,16 @@ export class WebhookSender {
         'User-Agent': 'PlivoSimulator/1.0',
       };
       if (body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      const response = await fetch(url, {
+      const response = await sendWebhook(url, {
         method,
         headers,
         body,
-        signal: AbortSignal.any([this.options.shutdown, AbortSignal.timeout(this.options.timeoutMs())]),
+        timeoutMs: this.options.timeoutMs(),
+        signal: this.options.shutdown,
+        bodyLimit: RESPONSE_BODY_LIMIT,
       });
       delivery.status = response.status;
-      delivery.responseBody = (await response.text()).slice(0, RESPONSE_BODY_LIMIT);
+      delivery.responseBody = response.body;
     } catch (error) {
       delivery.error = describeError(error);
     }
