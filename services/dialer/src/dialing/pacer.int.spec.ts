@@ -74,6 +74,39 @@ describe('Pacer (real NATS KV, several instances)', () => {
     expect(admittedAt - answeredAt).toBeLessThan(1_500);
   });
 
+  it("writes one instance's admissions and answers in rounds that never conflict with each other", async () => {
+    const nc = await connect({ servers: testNatsUrl() });
+    connections.push(nc);
+    const kv = await nc.jetstream().views.kv(uniqueName('pacer'), { history: 1 });
+    let writes = 0;
+    let conflicts = 0;
+    const update = kv.update.bind(kv);
+    kv.update = async (...args: Parameters<typeof kv.update>) => {
+      writes++;
+      return update(...args).catch((e: unknown) => {
+        conflicts++;
+        throw e;
+      });
+    };
+    const pacer = new Pacer(kv, 'pacer', { cps: 1_000, inFlightExpiryMs: 5_000 });
+    await pacer.start();
+    pacers.push(pacer);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, lane) =>
+        (async () => {
+          for (let i = 0; i < 10; i++) {
+            const request = (await pacer.admit(`l${lane}-${i}`))!;
+            await sleep(Math.random() * 5);
+            await (i % 4 === 0 ? request.withdrawn() : request.answered());
+          }
+        })(),
+      ),
+    );
+    expect(conflicts).toBe(0);
+    // 200 admissions and 200 answers or withdrawals: rounds carry several each.
+    expect(writes).toBeLessThan(300);
+  });
+
   it('stops waiting when aborted', async () => {
     const [pacer] = await pacerSet(1, 1);
     await pacer.admit('first');

@@ -8,6 +8,13 @@ interface Snapshot {
   window: RateWindow;
 }
 
+/** An answer or a withdrawal to record: `mutate` returns the new window, or undefined when there is nothing to change. */
+interface Update {
+  mutate: (window: RateWindow) => RateWindow | undefined;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 interface AdmissionWaiter {
   id: string;
   /** Resolved or rejected already (an abort settles it early). */
@@ -34,9 +41,9 @@ export interface PacedRequest {
  * Account-wide pacing of Call API requests across every dialer instance: the sliding window of
  * `rate-window.ts` in one KV entry, changed only by compare-and-set, so no interleaving of any number
  * of instances lets more than `cps` requests reach Plivo within one second. Waiters wake when the
- * window changes or when its oldest request stops counting. Within one instance, admissions and
- * answers are written in groups (one write for all that queued up meanwhile), which keeps the hot entry
- * from being fought over by every lane.
+ * window changes or when its oldest request stops counting. Within one instance, admissions, answers
+ * and withdrawals are written in rounds by one writer (one write for all that queued up meanwhile), which
+ * keeps the hot entry from being fought over by every lane, and by the instance itself.
  */
 export class Pacer {
   private watcher?: QueuedIterator<KvEntry>;
@@ -44,9 +51,8 @@ export class Pacer {
   /** The newest revision of the window this instance knows of, from the watch and its own writes. */
   private latest?: Snapshot;
   private admissions: AdmissionWaiter[] = [];
-  private admitting?: Promise<void>;
-  private updates: { mutate: (window: RateWindow) => RateWindow | undefined; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private updating?: Promise<void>;
+  private updates: Update[] = [];
+  private writing?: Promise<void>;
 
   constructor(
     private readonly kv: KV,
@@ -96,48 +102,8 @@ export class Pacer {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.admissions.push(waiter);
-      this.admitting ??= this.admitWaiting();
+      this.kick();
     });
-  }
-
-  /**
-   * Group commit of admissions: every request of this instance waiting for the window is admitted, in
-   * order, by as few compare-and-set writes as the window allows, not one contended write each.
-   */
-  private async admitWaiting(): Promise<void> {
-    try {
-      let snapshot = this.latest ?? (await this.read());
-      while (this.admissions.length > 0) {
-        const decision = admit(snapshot.window, this.admissions.map((w) => w.id), this.now(), this.limits);
-        const admitted = this.admissions.slice(0, decision.admitted);
-        if (admitted.length === 0) {
-          await this.changeOrTimeout(Math.max(1, decision.retryAt! - this.now()));
-          snapshot = this.latest ?? (await this.read());
-          continue;
-        }
-        if (!(await this.write(snapshot, decision.window))) {
-          snapshot = await this.read();
-          continue;
-        }
-        snapshot = this.latest!;
-        this.admissions = this.admissions.filter((w) => !admitted.includes(w));
-        for (const waiter of admitted) {
-          // Aborted while its admission was being written: it sends nothing, so the admission goes back.
-          if (waiter.settled) void this.change((w) => withdrawn(w, waiter.id)).catch(() => undefined);
-          else {
-            waiter.settled = true;
-            waiter.resolve(this.request(waiter.id));
-          }
-        }
-      }
-    } catch (error) {
-      const failed = this.admissions;
-      this.admissions = [];
-      failed.forEach((w) => !w.settled && ((w.settled = true), w.reject(error)));
-    } finally {
-      this.admitting = undefined;
-      if (this.admissions.length > 0) this.admitting = this.admitWaiting();
-    }
   }
 
   private request(id: string): PacedRequest {
@@ -150,45 +116,86 @@ export class Pacer {
     };
   }
 
-  /** Group commit of answers and withdrawals: the ones that come in during a write go together in the next. */
-  private change(mutate: (window: RateWindow) => RateWindow | undefined): Promise<void> {
+  private change(mutate: Update['mutate']): Promise<void> {
     return new Promise((resolve, reject) => {
       this.updates.push({ mutate, resolve, reject });
-      this.updating ??= this.applyUpdates();
+      this.kick();
     });
   }
 
-  private async applyUpdates(): Promise<void> {
-    while (this.updates.length > 0) {
-      const batch = this.updates;
-      this.updates = [];
-      try {
-        // On the cached window first; if an update finds nothing to change there (a view a moment
-        // old), the batch is redone on a fresh read, where "nothing to change" is the truth.
-        let snapshot = this.latest;
-        for (;;) {
-          const fresh = !snapshot;
-          snapshot ??= await this.read();
-          let window = snapshot.window;
-          let allApplied = true;
-          for (const { mutate } of batch) {
-            const next = mutate(window);
-            if (next) window = next;
-            else allApplied = false;
-          }
-          if (!allApplied && !fresh) {
-            snapshot = undefined;
-            continue;
-          }
-          if (window === snapshot.window || (await this.write(snapshot, window))) break;
-          snapshot = undefined;
+  /** Starts the rounds of writes, or wakes them where they wait for room. */
+  private kick(): void {
+    if (this.writing) this.wakeAll();
+    else this.writing = this.writeRounds();
+  }
+
+  /**
+   * Group commit: each round applies every answer and withdrawal of this instance that came in, then
+   * admits, in order, as many waiting requests as the window has room for, in one compare-and-set.
+   * One writer per instance, so its own writes never conflict. An update that finds nothing to change
+   * on the cached window (a view a moment old) has the round redone on a fresh read.
+   */
+  private async writeRounds(): Promise<void> {
+    try {
+      let snapshot = this.latest ?? (await this.read());
+      let fresh = false;
+      while (this.updates.length > 0 || this.admissions.length > 0) {
+        const updates = this.updates.slice();
+        let window = snapshot.window;
+        let allApplied = true;
+        for (const { mutate } of updates) {
+          const next = mutate(window);
+          if (next) window = next;
+          else allApplied = false;
         }
-        batch.forEach(({ resolve }) => resolve());
-      } catch (error) {
-        batch.forEach(({ reject }) => reject(error));
+        if (!allApplied && !fresh) {
+          snapshot = await this.read();
+          fresh = true;
+          continue;
+        }
+        const decision = admit(window, this.admissions.map((w) => w.id), this.now(), this.limits);
+        const admitted = this.admissions.slice(0, decision.admitted);
+        if (window === snapshot.window && admitted.length === 0) {
+          this.settleUpdates(updates.length);
+          if (this.updates.length === 0 && this.admissions.length > 0) {
+            await this.changeOrTimeout(Math.max(1, decision.retryAt! - this.now()));
+            snapshot = this.latest ?? (await this.read());
+            fresh = false;
+          }
+          continue;
+        }
+        if (!(await this.write(snapshot, decision.window))) {
+          snapshot = await this.read();
+          fresh = true;
+          continue;
+        }
+        snapshot = this.latest!;
+        fresh = false;
+        this.settleUpdates(updates.length);
+        this.admissions = this.admissions.filter((w) => !admitted.includes(w));
+        for (const waiter of admitted) {
+          // Aborted while its admission was being written: it sends nothing, so the admission goes back.
+          if (waiter.settled) void this.change((w) => withdrawn(w, waiter.id)).catch(() => undefined);
+          else {
+            waiter.settled = true;
+            waiter.resolve(this.request(waiter.id));
+          }
+        }
       }
+    } catch (error) {
+      const [updates, admissions] = [this.updates, this.admissions];
+      [this.updates, this.admissions] = [[], []];
+      updates.forEach(({ reject }) => reject(error));
+      admissions.forEach((w) => !w.settled && ((w.settled = true), w.reject(error)));
+    } finally {
+      this.writing = undefined;
+      if (this.updates.length > 0 || this.admissions.length > 0) this.writing = this.writeRounds();
     }
-    this.updating = undefined;
+  }
+
+  /** The first `count` updates are recorded (or had nothing to change). */
+  private settleUpdates(count: number): void {
+    this.updates.splice(0, count).forEach(({ resolve }) => resolve());
   }
 
   private async read(): Promise<Snapshot> {
@@ -204,8 +211,6 @@ export class Pacer {
     try {
       const revision = snapshot.revision ? await this.kv.update(this.key, data, snapshot.revision) : await this.kv.create(this.key, data);
       this.remember({ revision, window });
-      // An answer written here may let a waiting admission in sooner; the watch skips our own writes.
-      this.wakeAll();
       return true;
     } catch (e) {
       if (isKvConflict(e)) return false;
