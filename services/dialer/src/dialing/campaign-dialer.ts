@@ -5,6 +5,7 @@ import { callIdOf, DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { holderOf, SlotLedger, SlotScope, scopeKeys } from '../slots/slot-ledger';
 import { CallPlacer } from './call-placer';
+import { IdleLanes } from './idle-lanes';
 import { pickFromNumber } from './webhook-urls';
 
 export interface CampaignDialerDeps {
@@ -43,6 +44,8 @@ export class CampaignDialer {
   /** Lanes that saw room and are taking a job now. */
   private gated = 0;
   private givenBackOnStop = 0;
+  private readonly idleLanes = new IdleLanes();
+  private stopListening?: () => void;
 
   constructor(
     readonly campaignId: string,
@@ -55,6 +58,7 @@ export class CampaignDialer {
     this.stopping = new AbortController();
     // Every lane waiting (warm-up, pacer, backoff) listens to it: many listeners are expected, not a leak.
     setMaxListeners(4 * this.deps.lanes + 10, this.stopping.signal);
+    this.stopListening = this.deps.ledger.onChange(() => this.idleLanes.release(this.room()));
     this.lanes = Array.from({ length: this.deps.lanes }, () => this.lane());
   }
 
@@ -62,6 +66,8 @@ export class CampaignDialer {
   async stop(): Promise<void> {
     this.running = false;
     this.stopping.abort();
+    this.stopListening?.();
+    this.idleLanes.releaseAll();
     await Promise.all(this.lanes);
     if (this.givenBackOnStop > 0) {
       this.deps.log.warn({ campaignId: this.campaignId, givenBack: this.givenBackOnStop }, 'stopped with jobs in hand: given back to the queue');
@@ -96,16 +102,21 @@ export class CampaignDialer {
   /**
    * A lane takes a job when this dialer sees a free slot in every scope that no other lane of it is
    * already after, or when fewer than `readyJobs` jobs wait here for the next slot; otherwise it waits
-   * for the next slot change. Idle lanes then cost nothing, and few jobs are held by lanes that wait.
+   * until a slot change makes room (see IdleLanes). Idle lanes then cost nothing, and few jobs are held
+   * by lanes that wait.
    */
   private async roomForOneMore(): Promise<boolean> {
-    const campaign = this.deps.campaign(this.campaignId);
-    if (campaign?.status === 'running') {
-      const free = this.deps.ledger.freeSlots(this.scopes(campaign, campaign.clientId));
-      if (free + this.deps.readyJobs > this.gated + this.waiting.size) return true;
-    }
-    await this.deps.ledger.waitForChange(WAIT_MS);
+    if (this.room() > 0) return true;
+    await this.idleLanes.wait(WAIT_MS);
     return false;
+  }
+
+  /** How many more lanes may take a job now. */
+  private room(): number {
+    const campaign = this.deps.campaign(this.campaignId);
+    if (!this.running || campaign?.status !== 'running') return 0;
+    const free = this.deps.ledger.freeSlots(this.scopes(campaign, campaign.clientId));
+    return free + this.deps.readyJobs - this.gated - this.waiting.size;
   }
 
   /** `tookSlotsOrWaits` is called once this job's first try for slots is over. */

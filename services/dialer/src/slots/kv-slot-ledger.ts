@@ -56,6 +56,7 @@ const MAX_CAS_TRIES = 200;
  */
 export class KvSlotLedger implements SlotLedger {
   private readonly waiters = new Set<Waiter>();
+  private readonly listeners = new Set<() => void>();
   private watcher?: QueuedIterator<KvEntry>;
   /** The newest revision of each scope this instance knows of, from the watch and its own writes. */
   private readonly cache = new Map<string, Snapshot>();
@@ -243,8 +244,14 @@ export class KvSlotLedger implements SlotLedger {
     this.wakeAll();
   }
 
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private wakeAll() {
     for (const waiter of this.waiters) if (!waiter.handedOver) waiter.settle('changed');
+    for (const listener of this.listeners) listener();
   }
 
   /**

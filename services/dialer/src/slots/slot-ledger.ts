@@ -55,6 +55,8 @@ export interface SlotLedger {
   waitForChange(timeoutMs: number, taker?: SlotTaker): Promise<WaitResult>;
   /** Wakes this instance's waiters as a slot change would (a job ahead of them stopped waiting). */
   nudge(): void;
+  /** Calls `listener` on every slot change this instance hears of (and on `nudge`); returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
 }
 
 export const scopeKeys = {
