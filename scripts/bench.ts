@@ -22,6 +22,7 @@ import { slotFigures } from './bench/slot-figures';
 import { SlotTimeline } from './bench/slot-timeline';
 import { CallTimes, idleAfterFree, Percentiles, stageFigures } from './bench/stage-figures';
 import { listeningPid } from './bench/listening-pid';
+import { cpuSeconds, peakRssMb } from './bench/process-stats';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const contacts = Number(env('BENCH_CONTACTS', '1000'));
@@ -29,19 +30,6 @@ const limit = Number(env('BENCH_LIMIT', '20'));
 const talk = env('BENCH_TALK_MS', '200-400');
 const dialers = Number(env('BENCH_DIALERS', '1'));
 const cps = env('PLIVO_MAX_CPS', '1000');
-
-function peakRssMb(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-  return Math.round(Number(line?.split(/\s+/)[1]) / 1024);
-}
-
-/** CPU time (user + system) a process used so far, in seconds (clock ticks of 10 ms). */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 const callIdOfRecord = (c: CallRecord) => decodeURIComponent(/\/plivo\/[^/]+\/([^/]+)\/answer/.exec(c.request.answer_url)![1]);
 const fmt = (p: Percentiles) => `p50 ${String(p.p50).padStart(5)}  p90 ${String(p.p90).padStart(5)}  p99 ${String(p.p99).padStart(5)} ms  (n ${p.n})`;
