@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer as createNetServer, Server as NetServer, Socket } from 'node:net';
 import { freePort } from '@libs/testing/free-port';
 import { classifyRequestFailure } from './call-request-policy';
 import { PlivoCallsClient, PlivoCallRequest } from './plivo-calls.client';
@@ -83,6 +83,24 @@ describe('PlivoCallsClient against a misbehaving server', () => {
   it('a connection dropped after sending is an unknown outcome', async () => {
     behaviour = 'drop';
     expect(await failureOf(new PlivoCallsClient(base, 'MA1', 'tok'))).toEqual({ kind: 'unknown', reason: 'plivo_outcome_unknown' });
+  });
+
+  it('a TLS handshake that never completes, or fails, is retried: no byte of the request can have left', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createNetServer((socket) => sockets.add(socket));
+    const garbage = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    });
+    await Promise.all([silent, garbage].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+    const portOf = (s: NetServer) => (s.address() as AddressInfo).port;
+    try {
+      expect(await failureOf(new PlivoCallsClient(`https://127.0.0.1:${portOf(silent)}`, 'MA1', 'tok', 200))).toEqual({ kind: 'retry', reason: 'plivo_unreachable' });
+      expect(await failureOf(new PlivoCallsClient(`https://127.0.0.1:${portOf(garbage)}`, 'MA1', 'tok'))).toEqual({ kind: 'retry', reason: 'plivo_unreachable' });
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      [silent, garbage].forEach((s) => s.close());
+    }
   });
 
   it('a 2xx without request_uuid is an unknown outcome (the call may exist)', async () => {

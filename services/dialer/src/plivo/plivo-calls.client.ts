@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+
 /** What the dialer asks Plivo's Call API for (names as in Plivo's API). */
 export interface PlivoCallRequest {
   from: string;
@@ -37,62 +40,92 @@ export class PlivoTransportError extends Error {
   }
 }
 
-/** Connection failures that happen before a byte of the request leaves: the call cannot have been placed. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-const isTlsSetupError = (code: string) => /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code);
+/** What came back from Plivo: status, `Retry-After` and the body as text. */
+interface PlivoResponse {
+  status: number;
+  retryAfter: string | undefined;
+  text: string;
+}
 
 /**
- * Plivo's Call API over plain HTTP, so that `PLIVO_API_URL` can point the same code at a
- * Plivo-compatible server (the SDK's calls.create always posts to api.plivo.com).
+ * Plivo's Call API over plain HTTP(S) with kept-alive connections, so that `PLIVO_API_URL` can point
+ * the same code at a Plivo-compatible server (the SDK's calls.create always posts to api.plivo.com).
  */
 export class PlivoCallsClient {
+  private readonly agent: http.Agent;
+
   constructor(
     private readonly baseUrl: string,
     private readonly authId: string,
     private readonly authToken: string,
     private readonly timeoutMs = 10_000,
-  ) {}
+  ) {
+    this.agent = baseUrl.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  }
 
   async createCall(request: PlivoCallRequest): Promise<{ requestUuid: string }> {
     const url = `${this.baseUrl.replace(/\/$/, '')}/v1/Account/${encodeURIComponent(this.authId)}/Call/`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Basic ${Buffer.from(`${this.authId}:${this.authToken}`).toString('base64')}`,
-        },
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await res.text();
-    } catch (e) {
-      throw transportError(e);
-    }
+    const res = await this.post(url, JSON.stringify(request));
     let body: { request_uuid?: string | string[]; error?: unknown; message?: string } = {};
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(res.text);
     } catch {
       // Plivo answers JSON; anything else is reported as it came.
     }
-    if (!res.ok) {
-      throw new PlivoApiError(res.status, `Plivo ${res.status}: ${String(body.error ?? body.message ?? text).slice(0, 200)}`, retryAfterMs(res.headers.get('retry-after')));
+    if (res.status < 200 || res.status > 299) {
+      throw new PlivoApiError(res.status, `Plivo ${res.status}: ${String(body.error ?? body.message ?? res.text).slice(0, 200)}`, retryAfterMs(res.retryAfter ?? null));
     }
     const requestUuid = Array.isArray(body.request_uuid) ? body.request_uuid[0] : body.request_uuid;
     // Accepted (2xx) but unreadable: the call may well have been placed.
     if (!requestUuid) throw new PlivoTransportError(`Plivo answered ${res.status} without request_uuid`, undefined, true);
     return { requestUuid };
   }
-}
 
-function transportError(e: unknown): PlivoTransportError {
-  const err = e as Error & { cause?: { code?: string; errors?: { code?: string }[] } };
-  if (err?.name === 'TimeoutError') return new PlivoTransportError('no answer from Plivo in time', 'TIMEOUT', true);
-  const codes = err?.cause?.code ? [err.cause.code] : (err?.cause?.errors ?? []).map((c) => c.code ?? '');
-  const sent = codes.length === 0 || !codes.every((c) => NOT_SENT_CODES.has(c) || isTlsSetupError(c));
-  return new PlivoTransportError(`${err?.message ?? String(e)}${codes.length ? ` (${codes.join(', ')})` : ''}`, codes[0], sent);
+  /**
+   * One POST. A failure is a PlivoTransportError whose `sent` says whether the request may have left:
+   * not before the connection (and its TLS handshake) was up, since nothing can be written before, and
+   * always once it was (a kept-alive connection is up from the start).
+   */
+  private post(url: string, body: string): Promise<PlivoResponse> {
+    return new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      let connected = false;
+      const request = (secure ? https : http).request(target, {
+        method: 'POST',
+        agent: this.agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Basic ${Buffer.from(`${this.authId}:${this.authToken}`).toString('base64')}`,
+        },
+      });
+      const fail = (error: Error & { code?: string }) => {
+        clearTimeout(timer);
+        reject(new PlivoTransportError(error.message, error.code, connected));
+      };
+      const timer = setTimeout(() => {
+        const message = connected ? 'no answer from Plivo in time' : 'no connection to Plivo in time';
+        request.destroy(Object.assign(new Error(message), { code: connected ? 'TIMEOUT' : 'CONNECT_TIMEOUT' }));
+      }, this.timeoutMs);
+      request.on('socket', (socket) => {
+        if (!socket.connecting) connected = true;
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (connected = true));
+      });
+      request.on('error', fail);
+      request.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', fail);
+        response.on('end', () => {
+          clearTimeout(timer);
+          const retryAfter = response.headers['retry-after'];
+          resolve({ status: response.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      request.end(body);
+    });
+  }
 }
 
 function retryAfterMs(header: string | null): number | undefined {
