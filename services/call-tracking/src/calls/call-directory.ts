@@ -27,11 +27,14 @@ export class CallDirectory {
     const cached = this.requested.get(key);
     if (cached) return cached;
     const event = await this.last<CallRequested>(campaignId, callId, 'requested');
-    if (event) {
-      if (this.requested.size >= MAX_CACHED) this.requested.delete(this.requested.keys().next().value!);
-      this.requested.set(key, event);
-    }
+    if (event) this.remember(event);
     return event;
+  }
+
+  /** A CallRequested seen on the stream (the calls projection): its webhooks then need no lookup here. */
+  remember(event: CallRequested): void {
+    if (this.requested.size >= MAX_CACHED) this.requested.delete(this.requested.keys().next().value!);
+    this.requested.set(`${event.data.campaignId}/${event.data.callId}`, event);
   }
 
   async hasEvent(campaignId: string, callId: string, kind: CallEventKind): Promise<boolean> {

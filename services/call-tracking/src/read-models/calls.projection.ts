@@ -6,6 +6,7 @@ import { RpcServer } from '@libs/messaging/rpc-server';
 import { NatsContext } from '@libs/nats/nats-context';
 import { LOGGER, NATS, RPC } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
+import { CallDirectory } from '../calls/call-directory';
 import { CallsReadModel } from './calls.read-model';
 
 /** Keeps the calls read model up to date and answers call-log queries. */
@@ -18,6 +19,7 @@ export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(RPC) private readonly rpc: RpcServer,
     @Inject(LOGGER) private readonly log: Logger,
     private readonly calls: CallsReadModel,
+    private readonly directory: CallDirectory,
   ) {}
 
   async onApplicationBootstrap() {
@@ -28,7 +30,11 @@ export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy 
       { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500 },
       this.log,
     );
-    await this.consumer.startBatches((deliveries) => this.calls.applyAll(deliveries.map((d) => d.event)));
+    await this.consumer.startBatches(async (deliveries) => {
+      const events = deliveries.map((d) => d.event);
+      await this.calls.applyAll(events);
+      for (const event of events) if (event.type === 'CallRequested') this.directory.remember(event);
+    });
     this.rpc.handle(subjects.query('call-tracking', CallTrackingRpc.listCalls), (req: CampaignListRequest) =>
       this.calls.list(req.clientId, req.campaignId, req.page, req.limit),
     );
