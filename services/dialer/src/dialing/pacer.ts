@@ -1,5 +1,6 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
+import { sleep } from '../shared/sleep';
 import { admit, answered, RateLimits, RateWindow, withdrawn } from './rate-window';
 
 /** The window at a revision (0: no entry yet). */
@@ -47,7 +48,8 @@ export interface PacedRequest {
  */
 export class Pacer {
   private watcher?: QueuedIterator<KvEntry>;
-  private waiters: (() => void)[] = [];
+  /** Aborted to wake the rounds where they wait for room: the window changed, or there is new work. */
+  private wake?: AbortController;
   /** The newest revision of the window this instance knows of, from the watch and its own writes. */
   private latest?: Snapshot;
   private admissions: AdmissionWaiter[] = [];
@@ -68,14 +70,14 @@ export class Pacer {
         // Our own writes come back here too: they are known already.
         if (entry.revision <= (this.latest?.revision ?? 0)) continue;
         this.remember({ revision: entry.revision, window: parse(entry) });
-        this.wakeAll();
+        this.wake?.abort();
       }
     })();
   }
 
   stop(): void {
     this.watcher?.stop();
-    this.wakeAll();
+    this.wake?.abort();
   }
 
   /** Waits until request `id` fits in the window; undefined when `signal` aborted the wait. */
@@ -125,7 +127,7 @@ export class Pacer {
 
   /** Starts the rounds of writes, or wakes them where they wait for room. */
   private kick(): void {
-    if (this.writing) this.wakeAll();
+    if (this.writing) this.wake?.abort();
     else this.writing = this.writeRounds();
   }
 
@@ -158,7 +160,10 @@ export class Pacer {
         if (window === snapshot.window && admitted.length === 0) {
           this.settleUpdates(updates.length);
           if (this.updates.length === 0 && this.admissions.length > 0) {
-            await this.changeOrTimeout(Math.max(1, decision.retryAt! - this.now()));
+            // Until the oldest request stops counting, unless the window changes or new work comes first.
+            this.wake = new AbortController();
+            await sleep(Math.max(1, decision.retryAt! - this.now()), this.wake.signal);
+            this.wake = undefined;
             snapshot = this.latest ?? (await this.read());
             fresh = false;
           }
@@ -221,30 +226,6 @@ export class Pacer {
   /** Keeps the newest revision seen (the watch may deliver after our own write). */
   private remember(snapshot: Snapshot): void {
     if (!this.latest || snapshot.revision > this.latest.revision) this.latest = snapshot;
-  }
-
-  /** Resolves on the next change of the window, after `ms`, or when `signal` aborts, leaving nothing behind. */
-  private changeOrTimeout(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.push(done);
-      const waiters = this.waiters;
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        const i = waiters.indexOf(done);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve();
-      }
-    });
-  }
-
-  private wakeAll(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach((w) => w());
   }
 }
 
