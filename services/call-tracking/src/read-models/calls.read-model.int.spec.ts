@@ -25,9 +25,9 @@ describe('CallsReadModel (real MongoDB-wire server)', () => {
 
   it('gives the same call whatever the order and number of deliveries; a late ringing never hides the outcome', async () => {
     const inOrder = new CallsReadModel(mongo.db(uniqueName('calls')));
-    for (const e of events) await inOrder.apply(e);
+    for (const e of events) await inOrder.applyAll([e]);
     const shuffled = new CallsReadModel(mongo.db(uniqueName('calls')));
-    for (const e of [events[4], events[2], events[0], events[4], events[3], events[1], events[2]]) await shuffled.apply(e);
+    for (const e of [events[4], events[2], events[0], events[4], events[3], events[1], events[2]]) await shuffled.applyAll([e]);
 
     // Delivered in batches (as the projection does): one upsert per call and batch.
     const batched = new CallsReadModel(mongo.db(uniqueName('calls')));
@@ -44,7 +44,7 @@ describe('CallsReadModel (real MongoDB-wire server)', () => {
 
   it('shows the furthest stage of a call still in progress', async () => {
     const model = new CallsReadModel(mongo.db(uniqueName('calls')));
-    for (const e of [events[2], events[0]]) await model.apply(e);
+    for (const e of [events[2], events[0]]) await model.applyAll([e]);
     expect((await model.list('cl', 'c1', 1, 10)).items[0].status).toBe('ringing');
   });
 });

@@ -59,10 +59,6 @@ export class CallsReadModel {
     await this.collection.createIndex({ callUuid: 1 });
   }
 
-  apply(event: CallEvent): Promise<void> {
-    return this.applyAll([event]);
-  }
-
   /** Events in stream order; the fields each call gets from them are written in one round trip, one upsert per call. */
   async applyAll(events: CallEvent[]): Promise<void> {
     const fieldsByCall = new Map<string, Partial<CallDoc>>();
