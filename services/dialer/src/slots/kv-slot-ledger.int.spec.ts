@@ -9,6 +9,7 @@ const rand = (n: number) => Math.floor(Math.random() * n);
 describe('KvSlotLedger (real NATS KV, several instances)', () => {
   const connections: NatsConnection[] = [];
   const ledgers: KvSlotLedger[] = [];
+  const freshLedgers: KvSlotLedger[] = [];
 
   beforeAll(async () => {
     const bucket = uniqueName('slots');
@@ -21,9 +22,17 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     }
   });
   afterAll(async () => {
-    ledgers.forEach((l) => l.stop());
+    [...ledgers, ...freshLedgers].forEach((l) => l.stop());
     await Promise.all(connections.map((c) => c.close()));
   });
+
+  /** A started ledger on a bucket of its own, stopped after the tests. */
+  async function freshLedger(now?: () => number): Promise<KvSlotLedger> {
+    const ledger = new KvSlotLedger(await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 }), now);
+    await ledger.start();
+    freshLedgers.push(ledger);
+    return ledger;
+  }
 
   it('never lets any scope exceed its limit under many concurrent workers, and gives every slot back', async () => {
     const campaigns = ['c1', 'c2', 'c3', 'c4'].map((id) => ({ key: `campaign.${id}`, limit: 1 + rand(4), client: id < 'c3' ? 'k1' : 'k2' }));
@@ -80,8 +89,7 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
 
   it('is idempotent per holder and reclaims an expired lease', async () => {
     let now = 1_000;
-    const nc = connections[0];
-    const ledger = new KvSlotLedger(await nc.jetstream().views.kv(uniqueName('slots'), { history: 1 }), () => now);
+    const ledger = await freshLedger(() => now);
     const scope = [{ key: 'campaign.x', limit: 1 }];
     expect((await ledger.acquire(scope, 'call-1', 500)).outcome).toBe('acquired');
     expect(await ledger.acquire(scope, 'call-1', 500)).toEqual({ outcome: 'acquired', added: [] });
@@ -95,7 +103,7 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
 
   it('renews a lease it still holds, not one that ran out; a call end frees every holder of the call', async () => {
     let now = 1_000;
-    const ledger = new KvSlotLedger(await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 }), () => now);
+    const ledger = await freshLedger(() => now);
     const scope = [{ key: 'campaign.y', limit: 2 }];
     expect((await ledger.acquire(scope, 'call-1@a.1', 500)).outcome).toBe('acquired');
     now += 400;
@@ -116,57 +124,47 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
   });
 
   it('hands the slots of an ending call straight to the first waiting taker for the same scopes, in the same write', async () => {
-    const ledger = new KvSlotLedger(await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 }));
-    await ledger.start();
-    try {
-      const scopes = [
-        { key: 'campaign.z', limit: 1 },
-        { key: 'global', limit: 5 },
-      ];
-      const keys = scopes.map((s) => s.key);
-      expect((await ledger.acquire(scopes, 'call-1@a.1', 60_000)).outcome).toBe('acquired');
-      const later = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
-      const first = ledger.waitForChange(5_000, { scopes, holder: 'call-2@a.2', leaseMs: 60_000, rank: 2 });
-      await ledger.endCalls([{ callId: 'call-1', scopeKeys: keys }]);
-      expect(await first).toBe('acquired');
-      expect(await ledger.holders('campaign.z')).toEqual(['call-2']);
-      expect(await ledger.holders('global')).toEqual(['call-2']);
-      // The other taker was handed nothing: woken by the change like any waiter, it finds no room and waits again.
-      expect(await later).toBe('changed');
-      const again = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
-      await ledger.endCalls([{ callId: 'call-2', scopeKeys: keys }]);
-      expect(await again).toBe('acquired');
-      expect(await ledger.holders('campaign.z')).toEqual(['call-3']);
-    } finally {
-      ledger.stop();
-    }
+    const ledger = await freshLedger();
+    const scopes = [
+      { key: 'campaign.z', limit: 1 },
+      { key: 'global', limit: 5 },
+    ];
+    const keys = scopes.map((s) => s.key);
+    expect((await ledger.acquire(scopes, 'call-1@a.1', 60_000)).outcome).toBe('acquired');
+    const later = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+    const first = ledger.waitForChange(5_000, { scopes, holder: 'call-2@a.2', leaseMs: 60_000, rank: 2 });
+    await ledger.endCalls([{ callId: 'call-1', scopeKeys: keys }]);
+    expect(await first).toBe('acquired');
+    expect(await ledger.holders('campaign.z')).toEqual(['call-2']);
+    expect(await ledger.holders('global')).toEqual(['call-2']);
+    // The other taker was handed nothing: woken by the change like any waiter, it finds no room and waits again.
+    expect(await later).toBe('changed');
+    const again = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+    await ledger.endCalls([{ callId: 'call-2', scopeKeys: keys }]);
+    expect(await again).toBe('acquired');
+    expect(await ledger.holders('campaign.z')).toEqual(['call-3']);
   });
 
   it('gives a taker nothing when one of its scopes has no room (a limit lowered meanwhile, a redelivered end)', async () => {
-    const ledger = new KvSlotLedger(await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 }));
-    await ledger.start();
-    try {
-      const scopes = [
-        { key: 'campaign.w', limit: 2 },
-        { key: 'client.k', limit: 2 },
-      ];
-      await ledger.acquire(scopes, 'call-1@a.1', 60_000);
-      await ledger.acquire(scopes, 'call-2@a.2', 60_000);
-      // The client's limit is now 1: with call-1 gone, call-2 alone fills it.
-      const lowered = [scopes[0], { key: 'client.k', limit: 1 }];
-      const taker = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
-      await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
-      expect(await taker).toBe('changed');
-      expect(await ledger.holders('campaign.w')).toEqual(['call-2']);
-      expect(await ledger.holders('client.k')).toEqual(['call-2']);
+    const ledger = await freshLedger();
+    const scopes = [
+      { key: 'campaign.w', limit: 2 },
+      { key: 'client.k', limit: 2 },
+    ];
+    await ledger.acquire(scopes, 'call-1@a.1', 60_000);
+    await ledger.acquire(scopes, 'call-2@a.2', 60_000);
+    // The client's limit is now 1: with call-1 gone, call-2 alone fills it.
+    const lowered = [scopes[0], { key: 'client.k', limit: 1 }];
+    const taker = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+    await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
+    expect(await taker).toBe('changed');
+    expect(await ledger.holders('campaign.w')).toEqual(['call-2']);
+    expect(await ledger.holders('client.k')).toEqual(['call-2']);
 
-      // A redelivered end (call-1 again) frees nothing, so it hands nothing over either.
-      const again = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
-      await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
-      expect(await again).toBe('changed');
-      expect(await ledger.holders('client.k')).toEqual(['call-2']);
-    } finally {
-      ledger.stop();
-    }
+    // A redelivered end (call-1 again) frees nothing, so it hands nothing over either.
+    const again = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+    await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
+    expect(await again).toBe('changed');
+    expect(await ledger.holders('client.k')).toEqual(['call-2']);
   });
 });
