@@ -77,9 +77,13 @@ describe('plivo simulator, 20 mixed calls', () => {
       const stats = await client.stats();
       return stats.total === CALLS && stats.live === 0;
     });
-    // Give the last hangup deliveries time to complete.
+    // The receiver counts a webhook when it arrives; the simulator records its status when the answer
+    // is back, a moment later. Wait for both.
     await waitFor(() => receiver.received.filter((h) => h.path === '/hangup').length === CALLS);
-    records = await client.calls();
+    await waitFor(async () => {
+      records = await client.calls();
+      return records.every((record) => record.webhooks.every((delivery) => delivery.status !== null || delivery.error !== undefined));
+    });
   });
 
   afterAll(async () => {
