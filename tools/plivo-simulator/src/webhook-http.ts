@@ -8,7 +8,10 @@ export interface WebhookResponse {
 
 // Kept-alive connections, as Plivo's webhook client keeps them: at hundreds of webhooks a second, a new
 // connection (and fetch's stream machinery) per webhook would cost the simulator more than the calls.
-const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+// `timeout` closes idle ones before the receiver does (Node's agent honours a `Keep-Alive: timeout=N`
+// hint only when it is set): a webhook written as the receiver closes the connection would be lost.
+const options = { keepAlive: true, timeout: 4_000 };
+const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
 
 /** One webhook request; rejects on a network error, on `signal`, or when no full answer came within `timeoutMs`. */
 export function sendWebhook(

@@ -40,6 +40,14 @@ export class PlivoTransportError extends Error {
   }
 }
 
+/**
+ * How long a kept-alive connection may sit idle before the client closes it. A request written just as
+ * the server closes an idle connection meets a reset, an unknown outcome that holds the attempt's slots
+ * until the call timeout; so the client closes first. Node's agent honours a server's
+ * `Keep-Alive: timeout=N` (closing a second early) only when this is set, and takes the shorter of the two.
+ */
+const IDLE_CONNECTION_MS = 4_000;
+
 /** What came back from Plivo: status, `Retry-After` and the body as text. */
 interface PlivoResponse {
   status: number;
@@ -60,7 +68,8 @@ export class PlivoCallsClient {
     private readonly authToken: string,
     private readonly timeoutMs = 10_000,
   ) {
-    this.agent = baseUrl.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
+    this.agent = baseUrl.startsWith('https:') ? new https.Agent(options) : new http.Agent(options);
   }
 
   async createCall(request: PlivoCallRequest): Promise<{ requestUuid: string }> {
