@@ -1,7 +1,7 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
 import { sleep } from '../shared/sleep';
-import { admit, answered, RateLimits, RateWindow, withdrawn } from './rate-window';
+import { admit, RateLimits, RateWindow, Report, settle } from './rate-window';
 
 /** The window at a revision (0: no entry yet). */
 interface Snapshot {
@@ -9,9 +9,9 @@ interface Snapshot {
   window: RateWindow;
 }
 
-/** An answer or a withdrawal to record: `mutate` returns the new window, or undefined when there is nothing to change. */
+/** An answer or a withdrawal to record. */
 interface Update {
-  mutate: (window: RateWindow) => RateWindow | undefined;
+  report: Report;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -69,7 +69,8 @@ export class Pacer {
       for await (const entry of this.watcher!) {
         // Our own writes come back here too: they are known already.
         if (entry.revision <= (this.latest?.revision ?? 0)) continue;
-        this.remember({ revision: entry.revision, window: parse(entry) });
+        // Parsed only if used: this is often our own write, whose answer arrives just after it.
+        this.remember(snapshotOf(entry));
         this.wake?.abort();
       }
     })();
@@ -110,17 +111,14 @@ export class Pacer {
 
   private request(id: string): PacedRequest {
     return {
-      answered: (marginMs = 0) => {
-        const at = this.now() + marginMs;
-        return this.change((window) => answered(window, id, at));
-      },
-      withdrawn: () => this.change((window) => withdrawn(window, id)),
+      answered: (marginMs = 0) => this.change({ id, answeredAt: this.now() + marginMs }),
+      withdrawn: () => this.change({ id, withdrawn: true }),
     };
   }
 
-  private change(mutate: Update['mutate']): Promise<void> {
+  private change(report: Report): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.updates.push({ mutate, resolve, reject });
+      this.updates.push({ report, resolve, reject });
       this.kick();
     });
   }
@@ -143,14 +141,8 @@ export class Pacer {
       let fresh = false;
       while (this.updates.length > 0 || this.admissions.length > 0) {
         const updates = this.updates.slice();
-        let window = snapshot.window;
-        let allApplied = true;
-        for (const { mutate } of updates) {
-          const next = mutate(window);
-          if (next) window = next;
-          else allApplied = false;
-        }
-        if (!allApplied && !fresh) {
+        const { window, unmatched } = settle(snapshot.window, updates.map((u) => u.report));
+        if (unmatched > 0 && !fresh) {
           snapshot = await this.read();
           fresh = true;
           continue;
@@ -180,7 +172,7 @@ export class Pacer {
         this.admissions = this.admissions.filter((w) => !admitted.includes(w));
         for (const waiter of admitted) {
           // Aborted while its admission was being written: it sends nothing, so the admission goes back.
-          if (waiter.settled) void this.change((w) => withdrawn(w, waiter.id)).catch(() => undefined);
+          if (waiter.settled) void this.change({ id: waiter.id, withdrawn: true }).catch(() => undefined);
           else {
             waiter.settled = true;
             waiter.resolve(this.request(waiter.id));
@@ -204,8 +196,7 @@ export class Pacer {
   }
 
   private async read(): Promise<Snapshot> {
-    const entry = await this.kv.get(this.key);
-    const snapshot = { revision: entry?.revision ?? 0, window: parse(entry) };
+    const snapshot = snapshotOf(await this.kv.get(this.key));
     this.remember(snapshot);
     return snapshot;
   }
@@ -215,7 +206,8 @@ export class Pacer {
     const data = encoder.encode(JSON.stringify(window));
     try {
       const revision = snapshot.revision ? await this.kv.update(this.key, data, snapshot.revision) : await this.kv.create(this.key, data);
-      this.remember({ revision, window });
+      // Replaces the watch's copy of this very revision, if it came first: this one is parsed already.
+      if (revision >= (this.latest?.revision ?? 0)) this.latest = { revision, window };
       return true;
     } catch (e) {
       if (isKvConflict(e)) return false;
@@ -227,6 +219,17 @@ export class Pacer {
   private remember(snapshot: Snapshot): void {
     if (!this.latest || snapshot.revision > this.latest.revision) this.latest = snapshot;
   }
+}
+
+/** The entry as a snapshot whose window is parsed on first use. */
+function snapshotOf(entry: KvEntry | null): Snapshot {
+  let window: RateWindow | undefined;
+  return {
+    revision: entry?.revision ?? 0,
+    get window() {
+      return (window ??= parse(entry));
+    },
+  };
 }
 
 function parse(entry: KvEntry | null): RateWindow {

@@ -56,16 +56,25 @@ export function admit(window: RateWindow, ids: string[], now: number, limits: Ra
   return { window: next, admitted, retryAt: until[until.length - limits.cps] };
 }
 
-/** Records the answer (or the end of waiting for one) of an admitted request. */
-export function answered(window: RateWindow, id: string, at: number): RateWindow | undefined {
-  const entry = window[id];
-  if (!entry) return undefined;
-  return { ...window, [id]: [entry[0], Math.max(at, entry[0])] };
-}
+/** What became of an admitted request: its answer came back (or waiting for it ended) at `answeredAt`, or it was withdrawn: nothing was sent. */
+export type Report = { id: string; answeredAt: number } | { id: string; withdrawn: true };
 
-/** Takes back an admission that sent nothing (the fence called the request off). */
-export function withdrawn(window: RateWindow, id: string): RateWindow | undefined {
-  if (!window[id]) return undefined;
-  const { [id]: _gone, ...rest } = window;
-  return rest;
+/**
+ * Records reports in one copy of the window. `unmatched` counts reports whose request is not in it (a
+ * stale view); when none matched, the window comes back as it was.
+ */
+export function settle(window: RateWindow, reports: Report[]): { window: RateWindow; unmatched: number } {
+  let next: RateWindow | undefined;
+  let unmatched = 0;
+  for (const report of reports) {
+    const entry = (next ?? window)[report.id];
+    if (!entry) {
+      unmatched++;
+      continue;
+    }
+    next ??= { ...window };
+    if ('withdrawn' in report) delete next[report.id];
+    else next[report.id] = [entry[0], Math.max(report.answeredAt, entry[0])];
+  }
+  return { window: next ?? window, unmatched };
 }

@@ -1,4 +1,4 @@
-import { admit, answered, prune, RateLimits, RateWindow, withdrawn } from './rate-window';
+import { admit, prune, RateLimits, RateWindow, settle } from './rate-window';
 
 const limits: RateLimits = { cps: 3, inFlightExpiryMs: 10_000 };
 
@@ -9,7 +9,7 @@ describe('rate window', () => {
     expect(decision).toMatchObject({ admitted: 1, retryAt: 1_000 + 10_000 + 1_000 });
     window = decision.window;
     expect(Object.keys(window)).toEqual(['a', 'b', 'c']);
-    window = answered(window, 'b', 1_040)!;
+    window = settle(window, [{ id: 'b', answeredAt: 1_040 }]).window;
     // b may have reached Plivo as late as 1 040: it counts until 2 040.
     expect(admit(window, ['d'], 1_500, limits)).toMatchObject({ admitted: 0, retryAt: 2_040 });
     expect(admit(window, ['d'], 2_040, limits)).toMatchObject({ admitted: 1 });
@@ -17,10 +17,14 @@ describe('rate window', () => {
 
   it('takes back a withdrawn admission at once, and forgets requests that no longer count', () => {
     let window: RateWindow = { a: [0, 0], b: [0, 0], c: [0, 0] };
-    window = withdrawn(window, 'a')!;
+    window = settle(window, [{ id: 'a', withdrawn: true }]).window;
     expect(admit(window, ['d'], 5, limits)).toMatchObject({ admitted: 1 });
-    expect(withdrawn(window, 'zz')).toBeUndefined();
-    expect(answered(window, 'zz', 5)).toBeUndefined();
+    // Reports about requests the window does not hold (a stale view) change nothing and are counted.
+    const stale = settle(window, [{ id: 'zz', withdrawn: true }, { id: 'zz', answeredAt: 5 }]);
+    expect(stale).toEqual({ window, unmatched: 2 });
+    expect(stale.window).toBe(window);
+    expect(settle(window, [{ id: 'b', answeredAt: 7 }, { id: 'zz', answeredAt: 7 }, { id: 'c', withdrawn: true }])).toEqual({ window: { b: [0, 7] }, unmatched: 1 });
+    expect(window).toEqual({ b: [0, 0], c: [0, 0] }); // settle copies
     // An in-flight request of a dead dialer stops counting after its expiry plus a second.
     expect(prune({ x: [0, 0], y: [0, 500] }, 1_499, limits)).toEqual({ x: [0, 0], y: [0, 500] });
     expect(prune({ x: [0, 0], y: [0, 500] }, 1_500, limits)).toEqual({ x: [0, 0] });
@@ -42,7 +46,7 @@ describe('rate window', () => {
       let now = 0;
       for (let n = 0; n < 400; n++) {
         // Apply the answers that came back by now (their updates may lag: that only counts them longer).
-        for (const a of answers.filter((x) => x.at <= now)) window = answered(window, a.id, a.at) ?? window;
+        window = settle(window, answers.filter((x) => x.at <= now).map((a) => ({ id: a.id, answeredAt: a.at }))).window;
         answers.splice(0, answers.length, ...answers.filter((x) => x.at > now));
         const decision = admit(window, [`r${n}`], now, l);
         if (!decision.admitted) {
@@ -52,7 +56,7 @@ describe('rate window', () => {
         }
         window = decision.window;
         if (random() < 0.1) {
-          window = withdrawn(window, `r${n}`)!;
+          window = settle(window, [{ id: `r${n}`, withdrawn: true }]).window;
           continue;
         }
         const arrival = now + random() * 400;
