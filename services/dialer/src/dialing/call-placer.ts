@@ -94,7 +94,7 @@ export class CallPlacer {
     let paced: PacedRequest | undefined;
     try {
       warmup = await this.warmUp(attempt, waits);
-      if (!waits.aborted && (!warmup || warmup.ok)) paced = await this.deps.pacer.admit(`${callId}#1`, waits);
+      if (!waits.aborted && (!warmup || warmup.ok)) paced = await this.deps.pacer.admit(waits);
     } finally {
       lease.stop();
     }
@@ -215,7 +215,7 @@ export class CallPlacer {
           if (++tries > 1) {
             // A retry after a refusal: a new turn with the pacer, in good time before the call timeout.
             const deadline = AbortSignal.timeout(Math.max(0, claimedAt + this.deps.leaseMs / 2 - Date.now()));
-            paced = await this.deps.pacer.admit(`${callId}#${tries}`, stop ? AbortSignal.any([stop, deadline]) : deadline);
+            paced = await this.deps.pacer.admit(stop ? AbortSignal.any([stop, deadline]) : deadline);
             if (!paced) return stop?.aborted ? NOT_DIALLED_DIALER_STOPPING : 'plivo_retries_out_of_time';
           }
           return this.fence(job, paced!, tries === 1 ? statusAtClaim : this.deps.statusNow(job.campaignId));
@@ -233,11 +233,12 @@ export class CallPlacer {
               ...(settings.ringTimeoutSeconds ? { ring_timeout: settings.ringTimeoutSeconds } : {}),
               ...(settings.timeLimitSeconds ? { time_limit: settings.timeLimitSeconds } : {}),
             });
-            await this.paced(paced?.answered());
+            // Not waited for: the pacer records answers in its own time (they only shorten the counting).
+            void this.paced(paced?.answered());
             return placed;
           } catch (e) {
             // Cut off without an answer, the request may still be on its way to Plivo.
-            await this.paced(paced?.answered(e instanceof PlivoTransportError ? 1_000 : 0));
+            void this.paced(paced?.answered(e instanceof PlivoTransportError ? 1_000 : 0));
             throw e;
           }
         },

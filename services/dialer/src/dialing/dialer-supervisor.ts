@@ -90,7 +90,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     this.campaigns.stop();
     this.clients.stop();
     this.ledger.stop();
-    this.pacer.stop();
+    await this.pacer.stop();
   }
 
   campaignRuntime(campaignId: string): CampaignRuntime | undefined {

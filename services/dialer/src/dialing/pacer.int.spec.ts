@@ -35,7 +35,7 @@ describe('Pacer (real NATS KV, several instances)', () => {
       Array.from({ length: 9 }, (_, lane) =>
         (async () => {
           for (let i = 0; i < 3; i++) {
-            const request = (await set[lane % 3].admit(`l${lane}-${i}`))!;
+            const request = (await set[lane % 3].admit())!;
             if (Math.random() < 0.2) {
               await request.withdrawn();
               continue;
@@ -62,9 +62,9 @@ describe('Pacer (real NATS KV, several instances)', () => {
 
   it('wakes a waiting request as soon as an answer frees the window', async () => {
     const [a, b] = await pacerSet(2, 1);
-    const first = (await a.admit('first'))!;
+    const first = (await a.admit())!;
     let admittedAt = 0;
-    const waiting = b.admit('second').then((r) => ((admittedAt = Date.now()), r));
+    const waiting = b.admit().then((r) => ((admittedAt = Date.now()), r));
     await sleep(200);
     expect(admittedAt).toBe(0); // in flight: it may arrive any moment, so the window is full
     const answeredAt = Date.now();
@@ -74,46 +74,93 @@ describe('Pacer (real NATS KV, several instances)', () => {
     expect(admittedAt - answeredAt).toBeLessThan(1_500);
   });
 
-  it("writes one instance's admissions and answers in rounds that never conflict with each other", async () => {
+  /** A pacer on a bucket of its own whose writes (and their conflicts) are counted. */
+  async function countedPacer(cps: number, reportLingerMs?: number) {
     const nc = await connect({ servers: testNatsUrl() });
     connections.push(nc);
     const kv = await nc.jetstream().views.kv(uniqueName('pacer'), { history: 1 });
-    let writes = 0;
-    let conflicts = 0;
-    const update = kv.update.bind(kv);
-    kv.update = async (...args: Parameters<typeof kv.update>) => {
-      writes++;
-      return update(...args).catch((e: unknown) => {
-        conflicts++;
-        throw e;
-      });
-    };
-    const pacer = new Pacer(kv, 'pacer', { cps: 1_000, inFlightExpiryMs: 5_000 });
+    const counts = { writes: 0, conflicts: 0 };
+    for (const method of ['create', 'update'] as const) {
+      const write = kv[method].bind(kv) as (...args: unknown[]) => Promise<number>;
+      (kv as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+        counts.writes++;
+        return write(...args).catch((e: unknown) => {
+          counts.conflicts++;
+          throw e;
+        });
+      };
+    }
+    const pacer = new Pacer(kv, 'pacer', { cps, inFlightExpiryMs: 5_000 }, Date.now, reportLingerMs);
     await pacer.start();
     pacers.push(pacer);
+    return { pacer, counts };
+  }
+
+  it("writes one instance's admissions and answers in rounds that never conflict with each other", async () => {
+    const { pacer, counts } = await countedPacer(1_000);
     await Promise.all(
       Array.from({ length: 20 }, (_, lane) =>
         (async () => {
           for (let i = 0; i < 10; i++) {
-            const request = (await pacer.admit(`l${lane}-${i}`))!;
+            const request = (await pacer.admit())!;
             await sleep(Math.random() * 5);
             await (i % 4 === 0 ? request.withdrawn() : request.answered());
           }
         })(),
       ),
     );
-    expect(conflicts).toBe(0);
+    expect(counts.conflicts).toBe(0);
     // 200 admissions and 200 answers or withdrawals: rounds carry several each.
-    expect(writes).toBeLessThan(300);
+    expect(counts.writes).toBeLessThan(250);
+  });
+
+  it('lets answers wait for the next admission while the window is less than half full, and writes them alone soon after', async () => {
+    const { pacer, counts } = await countedPacer(1_000, 3_000);
+    const first = (await pacer.admit())!;
+    expect(counts.writes).toBe(1);
+    let recorded = false;
+    const answer = first.answered().then(() => (recorded = true));
+    await sleep(100);
+    expect([counts.writes, recorded]).toEqual([1, false]);
+    const admitting = Date.now();
+    await pacer.admit(); // one write, at once: the admission and the answer that waited
+    expect(Date.now() - admitting).toBeLessThan(1_500);
+    await answer;
+    expect(counts.writes).toBe(2);
+
+    const reporting = Date.now();
+    await first.withdrawn(); // a report with no admission to ride along: written when its wait is over
+    expect(Date.now() - reporting).toBeGreaterThanOrEqual(2_900);
+    expect(counts.writes).toBe(3);
+  });
+
+  it('writes an answer at once when the window is half full', async () => {
+    const { pacer, counts } = await countedPacer(2);
+    const first = (await pacer.admit())!;
+    const started = Date.now();
+    await first.answered();
+    expect(Date.now() - started).toBeLessThan(80);
+    expect(counts.writes).toBe(2);
+  });
+
+  it('writes the answers still waiting when it stops', async () => {
+    const { pacer, counts } = await countedPacer(1_000, 3_000);
+    const first = (await pacer.admit())!;
+    const answer = first.answered();
+    const stopping = Date.now();
+    await pacer.stop();
+    expect(counts.writes).toBe(2);
+    expect(Date.now() - stopping).toBeLessThan(1_500);
+    await answer;
   });
 
   it('stops waiting when aborted', async () => {
     const [pacer] = await pacerSet(1, 1);
-    await pacer.admit('first');
+    await pacer.admit();
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 50);
     const started = Date.now();
-    expect(await pacer.admit('second', stop.signal)).toBeUndefined();
+    expect(await pacer.admit(stop.signal)).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
 import { sleep } from '../shared/sleep';
@@ -12,6 +13,7 @@ interface Snapshot {
 /** An answer or a withdrawal to record. */
 interface Update {
   report: Report;
+  queuedAt: number;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -23,6 +25,13 @@ interface AdmissionWaiter {
   resolve: (request: PacedRequest | undefined) => void;
   reject: (error: unknown) => void;
 }
+
+/**
+ * How long answers and withdrawals may wait for an admission to share its write, while the window is
+ * less than half full. Recording them late only counts their requests that much longer, and any round
+ * that admits records every one waiting: it halves the writes of a busy dialer.
+ */
+const REPORT_LINGER_MS = 100;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -55,12 +64,19 @@ export class Pacer {
   private admissions: AdmissionWaiter[] = [];
   private updates: Update[] = [];
   private writing?: Promise<void>;
+  /** The rounds wait for an admission to carry the reports (see REPORT_LINGER_MS). */
+  private lingering = false;
+  private stopping = false;
+  /** Request ids in the window: short (the whole window is written on every round), unique across instances. */
+  private readonly idPrefix = randomBytes(6).toString('base64url');
+  private lastId = 0;
 
   constructor(
     private readonly kv: KV,
     private readonly key: string,
     private readonly limits: RateLimits,
     private readonly now: () => number = Date.now,
+    private readonly reportLingerMs = REPORT_LINGER_MS,
   ) {}
 
   async start(): Promise<void> {
@@ -76,14 +92,18 @@ export class Pacer {
     })();
   }
 
-  stop(): void {
+  /** Stops watching, and writes the answers and withdrawals still waiting. */
+  async stop(): Promise<void> {
+    this.stopping = true;
     this.watcher?.stop();
     this.wake?.abort();
+    await this.writing;
   }
 
-  /** Waits until request `id` fits in the window; undefined when `signal` aborted the wait. */
-  admit(id: string, signal?: AbortSignal): Promise<PacedRequest | undefined> {
+  /** Waits until one more request fits in the window; undefined when `signal` aborted the wait. */
+  admit(signal?: AbortSignal): Promise<PacedRequest | undefined> {
     if (signal?.aborted) return Promise.resolve(undefined);
+    const id = `${this.idPrefix}${(++this.lastId).toString(36)}`;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         if (waiter.settled) return;
@@ -105,7 +125,7 @@ export class Pacer {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.admissions.push(waiter);
-      this.kick();
+      this.kick(true);
     });
   }
 
@@ -118,15 +138,15 @@ export class Pacer {
 
   private change(report: Report): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.updates.push({ report, resolve, reject });
-      this.kick();
+      this.updates.push({ report, queuedAt: this.now(), resolve, reject });
+      this.kick(false);
     });
   }
 
-  /** Starts the rounds of writes, or wakes them where they wait for room. */
-  private kick(): void {
-    if (this.writing) this.wake?.abort();
-    else this.writing = this.writeRounds();
+  /** Starts the rounds of writes, or wakes them where they wait; a report does not end a linger. */
+  private kick(admission: boolean): void {
+    if (!this.writing) this.writing = this.writeRounds();
+    else if (admission || !this.lingering) this.wake?.abort();
   }
 
   /**
@@ -140,6 +160,18 @@ export class Pacer {
       let snapshot = this.latest ?? (await this.read());
       let fresh = false;
       while (this.updates.length > 0 || this.admissions.length > 0) {
+        if (this.admissions.length === 0 && !this.stopping) {
+          const lingerUntil = this.updates[0].queuedAt + this.reportLingerMs;
+          if (lingerUntil > this.now() && Object.keys(snapshot.window).length * 2 < this.limits.cps) {
+            this.lingering = true;
+            this.wake = new AbortController();
+            await sleep(lingerUntil - this.now(), this.wake.signal);
+            [this.lingering, this.wake] = [false, undefined];
+            snapshot = this.latest ?? snapshot;
+            fresh = false;
+            continue;
+          }
+        }
         const updates = this.updates.slice();
         const { window, unmatched } = settle(snapshot.window, updates.map((u) => u.report));
         if (unmatched > 0 && !fresh) {
