@@ -154,6 +154,18 @@ describe('Pacer (real NATS KV, several instances)', () => {
     await answer;
   });
 
+  it('admits nothing once stopped: a request waiting for room gets nothing, at once', async () => {
+    const { pacer } = await countedPacer(1);
+    await pacer.admit();
+    const waiting = pacer.admit(); // in flight, the first fills the window
+    await sleep(50);
+    const stopping = Date.now();
+    await pacer.stop();
+    expect(await waiting).toBeUndefined();
+    expect(await pacer.admit()).toBeUndefined();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+  });
+
   it('stops waiting when aborted', async () => {
     const [pacer] = await pacerSet(1, 1);
     await pacer.admit();

@@ -92,17 +92,23 @@ export class Pacer {
     })();
   }
 
-  /** Stops watching, and writes the answers and withdrawals still waiting. */
+  /** Stops watching and admitting (a waiting request gets undefined), and writes the answers and withdrawals still waiting. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.watcher?.stop();
+    for (const waiter of this.admissions.splice(0)) {
+      if (!waiter.settled) {
+        waiter.settled = true;
+        waiter.resolve(undefined);
+      }
+    }
     this.wake?.abort();
     await this.writing;
   }
 
-  /** Waits until one more request fits in the window; undefined when `signal` aborted the wait. */
+  /** Waits until one more request fits in the window; undefined when `signal` aborted the wait, or the pacer stopped. */
   admit(signal?: AbortSignal): Promise<PacedRequest | undefined> {
-    if (signal?.aborted) return Promise.resolve(undefined);
+    if (signal?.aborted || this.stopping) return Promise.resolve(undefined);
     const id = `${this.idPrefix}${(++this.lastId).toString(36)}`;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
