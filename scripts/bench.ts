@@ -3,6 +3,8 @@
 // per process. Not part of CI: figures depend on the machine (and on what else runs on it).
 //   BENCH_CONTACTS (1000), BENCH_LIMIT (20), BENCH_TALK_MS ("200-400"), BENCH_DIALERS (1), PLIVO_MAX_CPS (1000)
 //   Any other service setting passes through from the environment (e.g. FEED_DEPTH_PER_SLOT, DIALER_LANES_PER_CAMPAIGN).
+//   BENCH_WARMUP_CONTACTS (0): a campaign of that many contacts runs to completion first, unmeasured, so that
+//   the figures are those of warmed-up processes (JIT-compiled, connections and caches filled), as in production.
 //   BENCH_DUMP=<file> writes the raw per-call times and slot spans as JSON.
 //   BENCH_MONGO_URL=<url> puts the read models on that MongoDB-wire server instead of the test servers' one
 //   (e.g. a MongoDB, or tools/mongo-java-server/run.sh where none can run: FerretDB 1.x on SQLite reads a
@@ -29,6 +31,7 @@ const contacts = Number(env('BENCH_CONTACTS', '1000'));
 const limit = Number(env('BENCH_LIMIT', '20'));
 const talk = env('BENCH_TALK_MS', '200-400');
 const dialers = Number(env('BENCH_DIALERS', '1'));
+const warmupContacts = Number(env('BENCH_WARMUP_CONTACTS', '0'));
 const cps = env('PLIVO_MAX_CPS', '1000');
 
 const callIdOfRecord = (c: CallRecord) => decodeURIComponent(/\/plivo\/[^/]+\/([^/]+)\/answer/.exec(c.request.answer_url)![1]);
@@ -43,6 +46,23 @@ function printDatabaseProfile(file: string): void {
     const shape = r.shape.replace(/^[^.]*?_(campaigns|call_tracking|scheduler|gateway)\./, '$1.');
     console.log(`  ${String(r.totalMs).padStart(7)} ms  ${String(r.n).padStart(6)} x ${r.meanMs.toFixed(1).padStart(7)} ms  ${shape}`);
   }
+}
+
+/** A campaign with `count` contacts, returned once they are all in the read model, as after an upload: the figures are the dialling's, not the import's. */
+async function createCampaign(api: ApiClient, name: string, count: number, firstNumber: number): Promise<string> {
+  const campaign = await api.post('/campaigns', { name, fromNumber: '+14155550100', wssUrl: 'wss://bot.example.com/s', settings: { concurrentCallsLimit: limit } });
+  const id = campaign.body.id as string;
+  await waitFor(async () => (await api.get(`/campaigns/${id}`)).status === 200, { timeoutMs: 10_000, description: 'the campaign to be readable' });
+  for (let i = 0; i < count; i += 5000) {
+    const batch = Array.from({ length: Math.min(5000, count - i) }, (_, k) => ({ phoneNumber: `+1415${String(firstNumber + i + k).padStart(7, '0')}` }));
+    await api.post(`/campaigns/${id}/contacts`, { contacts: batch });
+  }
+  await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign?.totalContacts === count, {
+    timeoutMs: 10 * 60_000,
+    intervalMs: 500,
+    description: 'every contact to be in the read model',
+  });
+  return id;
 }
 
 async function main() {
@@ -61,19 +81,18 @@ async function main() {
     const subjects = new Subjects(stack.natsNamespace);
     const admin = new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY);
     const { api } = await registerClient(admin, 'bench', limit * 2);
-    const campaign = await api.post('/campaigns', { name: 'bench', fromNumber: '+14155550100', wssUrl: 'wss://bot.example.com/s', settings: { concurrentCallsLimit: limit } });
-    const id = campaign.body.id as string;
-    await waitFor(async () => (await api.get(`/campaigns/${id}`)).status === 200, { timeoutMs: 10_000, description: 'the campaign to be readable' });
-    for (let i = 0; i < contacts; i += 5000) {
-      const batch = Array.from({ length: Math.min(5000, contacts - i) }, (_, k) => ({ phoneNumber: `+1415${String(2000000 + i + k).padStart(7, '0')}` }));
-      await api.post(`/campaigns/${id}/contacts`, { contacts: batch });
-    }
-    // Started once its contacts are in the read model, as after an upload: the figures are the dialling's, not the import's.
-    await waitFor(async () => (await api.get(`/campaigns/${id}/progress`)).body.campaign?.totalContacts === contacts, {
-      timeoutMs: 10 * 60_000,
-      intervalMs: 500,
-      description: 'every contact to be in the read model',
-    });
+    // The runtime entry, not /progress: counting contacts on every poll would load the database under test.
+    const runtime = await nc.jetstream().views.kv(subjects.buckets.campaignRuntime);
+    const start = async (campaignId: string) => {
+      await api.post(`/campaigns/${campaignId}/start`);
+      await waitFor(async () => (await runtime.get(campaignId))?.json<{ status: string }>().status === 'completed', {
+        timeoutMs: 30 * 60_000,
+        intervalMs: 200,
+        description: 'the campaign to complete',
+      });
+    };
+    if (warmupContacts > 0) await start(await createCampaign(api, 'warm-up', warmupContacts, 3_000_000));
+    const id = await createCampaign(api, 'bench', contacts, 2_000_000);
     const timeline = new SlotTimeline(await nc.jetstream().views.kv(subjects.buckets.slots, { history: 1 }), `campaign.${id}`);
     await timeline.start();
     // The servers count too: they share the cores with the services.
@@ -85,14 +104,7 @@ async function main() {
     ]);
     const cpuBefore = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid)]));
     const started = Date.now();
-    await api.post(`/campaigns/${id}/start`);
-    // The runtime entry, not /progress: counting contacts on every poll would load the database under test.
-    const runtime = await nc.jetstream().views.kv(subjects.buckets.campaignRuntime);
-    await waitFor(async () => (await runtime.get(id))?.json<{ status: string }>().status === 'completed', {
-      timeoutMs: 30 * 60_000,
-      intervalMs: 200,
-      description: 'the campaign to complete',
-    });
+    await start(id);
     const completedAfterMs = Date.now() - started;
     const cpu = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid) - cpuBefore.get(name)!]));
     await new Promise((r) => setTimeout(r, 500)); // the last slot releases
@@ -124,6 +136,7 @@ async function main() {
     const figures = slotFigures(record.map((c) => ({ from: c.liveFrom, to: c.liveTo! })), limit);
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\n=== bench: ${contacts} contacts, limit ${limit}, talk ${talk} ms, ring 0 ms, ${dialers} dialer(s), PLIVO_MAX_CPS ${cps}`);
+    if (warmupContacts > 0) console.log(`    measured after a warm-up campaign of ${warmupContacts} contacts`);
     console.log(`    machine: load average ${load} (1/5/15 min) on ${require('os').cpus().length} cores at the end`);
     console.log(`calls placed:            ${figures.calls} (max live ${figures.maxLive})`);
     console.log(`makespan:                ${(figures.makespanMs / 1000).toFixed(1)} s (campaign completed ${(completedAfterMs / 1000).toFixed(1)} s after start)`);
