@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -5,6 +6,12 @@ import { createLogger, PinoNestLogger } from '../logging/logger';
 
 /** The deadline a service has to shut down after SIGTERM (SPEC: within 10 s). */
 const SHUTDOWN_DEADLINE_MS = 9_000;
+/**
+ * How long an idle kept-alive connection stays open: longer than the idle timeout of the load balancers
+ * and webhook clients in front (AWS ALB: 60 s). Node's default of 5 s closes connections they still
+ * count on, and a request crossing that close meets a reset (a failed Plivo webhook, a 502 at the balancer).
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
  * Boots a service: validates its configuration (refusing to start with a clear message), builds the
@@ -45,6 +52,9 @@ export async function runService<C extends { LOG_LEVEL: string }>(
     process.on('SIGINT', () => stop('SIGINT'));
     if (http) {
       const httpApp = app as NestExpressApplication;
+      const server = httpApp.getHttpServer() as Server;
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
       http.configure?.(httpApp, config);
       await httpApp.listen(http.port(config), '0.0.0.0');
     } else {

@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NatsContext, openNats } from '@libs/nats/nats-context';
@@ -98,6 +99,17 @@ describe('answer webhook latency', () => {
     process.stdout.write(`answer webhook latency (ms): ${JSON.stringify(figures)}\n`);
     return { figures, failures, answered: ids.length };
   }
+
+  it('keeps idle connections open longer than a load balancer or webhook client in front would', async () => {
+    // Node's default is 5 s: a webhook written as the service closes an idle connection meets a reset.
+    const keepAlive = await new Promise<unknown>((resolve, reject) => {
+      get(`${trackingUrl}/metrics`, (response) => {
+        response.resume();
+        resolve(response.headers['keep-alive']);
+      }).on('error', reject);
+    });
+    expect(keepAlive).toBe('timeout=65');
+  });
 
   it(`answers ${CALLS} signed answer callbacks with p99 under 100 ms`, async () => {
     let best = Infinity;
