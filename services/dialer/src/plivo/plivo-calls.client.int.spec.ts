@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer, Server as NetServer, Socket } from 'node:net';
 import { freePort } from '@libs/testing/free-port';
+import { IdleClosingServer, startIdleClosingServer } from '@libs/testing/idle-closing-server';
 import { classifyRequestFailure } from './call-request-policy';
 import { PlivoCallsClient, PlivoCallRequest } from './plivo-calls.client';
 
@@ -110,46 +111,26 @@ describe('PlivoCallsClient against a misbehaving server', () => {
 });
 
 /**
- * A server closes a kept-alive connection once it has been idle for the time it announced in
- * `Keep-Alive: timeout=N`. A request written just as it does meets a reset, and a reset after sending
- * is an unknown outcome: the attempt would hold its slots until the call timeout. This server plays
- * that crossing deterministically: it resets a connection that was idle past its announced timeout.
+ * A request written just as the server closes an idle kept-alive connection meets a reset, and a reset
+ * after sending is an unknown outcome: the attempt would hold its slots until the call timeout.
  */
 describe('PlivoCallsClient and a server that closes idle connections', () => {
   const ANNOUNCED_SECONDS = 2;
-  let server: Server;
-  let base: string;
-  const connections = new Set<Socket>();
-  const idleSince = new WeakMap<Socket, number>();
+  let server: IdleClosingServer;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const idle = idleSince.has(req.socket) ? Date.now() - (idleSince.get(req.socket) as number) : 0;
-      if (idle > ANNOUNCED_SECONDS * 1000) return req.socket.resetAndDestroy();
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(201, { 'content-type': 'application/json', connection: 'keep-alive', 'keep-alive': `timeout=${ANNOUNCED_SECONDS}` });
-        res.end(JSON.stringify({ api_id: 'a', message: 'call fired', request_uuid: 'req-1' }), () => idleSince.set(req.socket, Date.now()));
-      });
-    });
-    server.keepAliveTimeout = 60_000; // never closes on its own: the reset above stands in for its close
-    server.on('connection', (socket: Socket) => connections.add(socket));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startIdleClosingServer(ANNOUNCED_SECONDS, 201, JSON.stringify({ api_id: 'a', message: 'call fired', request_uuid: 'req-1' }));
   });
-  afterAll(() => {
-    server.closeAllConnections();
-    return new Promise<void>((r) => server.close(() => r()));
-  });
+  afterAll(() => server.close());
 
   it('reuses a connection within the announced idle time, and opens a new one after it', async () => {
-    const client = new PlivoCallsClient(base, 'MA1', 'tok');
+    const client = new PlivoCallsClient(server.baseUrl, 'MA1', 'tok');
     await client.createCall(request);
     await client.createCall(request);
-    expect(connections.size).toBe(1);
+    expect(server.connections.size).toBe(1);
 
     await new Promise((r) => setTimeout(r, ANNOUNCED_SECONDS * 1000 + 100));
     expect(await client.createCall(request)).toEqual({ requestUuid: 'req-1' });
-    expect(connections.size).toBe(2);
+    expect(server.connections.size).toBe(2);
   });
 });
