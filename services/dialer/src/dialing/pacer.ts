@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
+import { OwnWrites } from '../shared/own-writes';
 import { sleep } from '../shared/sleep';
 import { admit, RateLimits, RateWindow, Report, settle } from './rate-window';
 
@@ -70,6 +71,7 @@ export class Pacer {
   /** Request ids in the window: short (the whole window is written on every round), unique across instances. */
   private readonly idPrefix = randomBytes(6).toString('base64url');
   private lastId = 0;
+  private readonly ownWrites = new OwnWrites();
 
   constructor(
     private readonly kv: KV,
@@ -83,9 +85,8 @@ export class Pacer {
     this.watcher = await this.kv.watch({ key: this.key, ignoreDeletes: false });
     void (async () => {
       for await (const entry of this.watcher!) {
-        // Our own writes come back here too: they are known already.
-        if (entry.revision <= (this.latest?.revision ?? 0)) continue;
-        // Parsed only if used: this is often our own write, whose answer arrives just after it.
+        // Our own writes come back here too, before or after their answer: they are known, or about to be.
+        if (entry.revision <= (this.latest?.revision ?? 0) || this.ownWrites.has(entry)) continue;
         this.remember(snapshotOf(entry));
         this.wake?.abort();
       }
@@ -243,9 +244,10 @@ export class Pacer {
   private async write(snapshot: Snapshot, window: RateWindow): Promise<boolean> {
     const data = encoder.encode(JSON.stringify(window));
     try {
-      const revision = snapshot.revision ? await this.kv.update(this.key, data, snapshot.revision) : await this.kv.create(this.key, data);
-      // Replaces the watch's copy of this very revision, if it came first: this one is parsed already.
-      if (revision >= (this.latest?.revision ?? 0)) this.latest = { revision, window };
+      await this.ownWrites.during(this.key, data, async () => {
+        const revision = snapshot.revision ? await this.kv.update(this.key, data, snapshot.revision) : await this.kv.create(this.key, data);
+        this.remember({ revision, window });
+      });
       return true;
     } catch (e) {
       if (isKvConflict(e)) return false;

@@ -87,6 +87,16 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     }
   }, 120_000);
 
+  it("does not take its own writes back from the watch for slot changes, whichever of write answer and watch comes first", async () => {
+    const ledger = await freshLedger();
+    let changes = 0;
+    ledger.onChange(() => changes++);
+    const scope = [{ key: 'campaign.own', limit: 500 }];
+    for (let i = 0; i < 200; i++) expect((await ledger.acquire(scope, `call-${i}@a.${i}`, 60_000)).outcome).toBe('acquired');
+    await sleep(200); // the watch delivers the last writes
+    expect(changes).toBe(0);
+  });
+
   it('is idempotent per holder and reclaims an expired lease', async () => {
     let now = 1_000;
     const ledger = await freshLedger(() => now);

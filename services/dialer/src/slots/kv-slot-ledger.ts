@@ -1,6 +1,7 @@
 import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
 import { GroupCommit } from '@libs/concurrency/group-commit';
+import { OwnWrites } from '../shared/own-writes';
 import { AcquireResult, callIdOfHolder, EndedCall, SlotLedger, SlotScope, SlotTaker, WaitResult } from './slot-ledger';
 
 /** Holders of one scope: holder id -> lease expiry (epoch ms). */
@@ -60,6 +61,7 @@ export class KvSlotLedger implements SlotLedger {
   private watcher?: QueuedIterator<KvEntry>;
   /** The newest revision of each scope this instance knows of, from the watch and its own writes. */
   private readonly cache = new Map<string, Snapshot>();
+  private readonly ownWrites = new OwnWrites();
   private readonly rounds = new GroupCommit<SlotRequest, AcquireResult | undefined>((requests) => this.writeRound(requests));
 
   constructor(
@@ -71,8 +73,9 @@ export class KvSlotLedger implements SlotLedger {
     this.watcher = await this.kv.watch({ key: '>', ignoreDeletes: false });
     void (async () => {
       for await (const entry of this.watcher!) {
-        // Our own writes come back here too: they are known already, and woke whom they had to.
-        if (!isScopeKey(entry.key) || entry.revision <= (this.cache.get(entry.key)?.revision ?? 0)) continue;
+        // Our own writes come back here too, before or after their answer: they are known, or about to
+        // be, and woke whom they had to.
+        if (!isScopeKey(entry.key) || entry.revision <= (this.cache.get(entry.key)?.revision ?? 0) || this.ownWrites.has(entry)) continue;
         this.remember(entry.key, snapshotOf(entry.revision, parse(entry)));
         this.wakeAll();
       }
@@ -272,8 +275,10 @@ export class KvSlotLedger implements SlotLedger {
       }
       const data = encoder.encode(JSON.stringify(next));
       try {
-        const revision = snapshot.revision ? await this.kv.update(key, data, snapshot.revision) : await this.kv.create(key, data);
-        this.remember(key, snapshotOf(revision, next));
+        await this.ownWrites.during(key, data, async () => {
+          const revision = snapshot.revision ? await this.kv.update(key, data, snapshot.revision) : await this.kv.create(key, data);
+          this.remember(key, snapshotOf(revision, next));
+        });
         // Our own write freed a slot: local lanes need not wait for the watch to hear of it.
         if (Object.keys(next).length < snapshot.size) this.wakeAll();
         return;
