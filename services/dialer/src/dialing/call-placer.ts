@@ -55,6 +55,11 @@ export interface CallPlacerDeps {
   doNotCall?: DoNotCall;
   /** Whether the attempt already has its end (it was claimed and ended elsewhere). */
   hasEnded: (job: DialJob, callId: string) => Promise<boolean>;
+  /**
+   * A request is sent at most this long after its pacer admission, or it takes a new one: the window
+   * counts an unanswered admission for the request timeout plus twice this (see DialerSupervisor).
+   */
+  admissionUseWithinMs: number;
   /** Slot lease, also the call timeout counted from the claim (CALL_TIMEOUT_MINUTES). */
   leaseMs: number;
   publicBaseUrl: string;
@@ -70,6 +75,16 @@ const NOT_RUNNING_REDELIVERY_MS = 200;
 /** Why an attempt holding its slots is not dialled after all. */
 type Refusal = 'not-running' | 'do-not-call';
 
+/** See CallPlacer.headStart. */
+export interface HeadStart {
+  /** The refusal reads, settled. */
+  refusal: Promise<{ refused: Refusal | undefined } | { error: unknown }>;
+  /** The pacer's admission: the early one where it was asked for already (`waits` then cancels it), or a new one. */
+  admit(waits: AbortSignal): Promise<PacedRequest | undefined>;
+  /** Not placed after all: an early admission is given back. */
+  discard(): void;
+}
+
 /**
  * Turns an attempt holding its slots into a Plivo call. The waits come first, while the job is still
  * on the queue (kept alive): the bot warm-up, then the account-wide pacer. Only then is the attempt
@@ -80,21 +95,52 @@ type Refusal = 'not-running' | 'do-not-call';
 export class CallPlacer {
   constructor(private readonly deps: CallPlacerDeps) {}
 
-  /** `stop` (dialer shutting down): before the claim the job goes back to the queue; after it, only a request already sent is finished. */
-  async place(attempt: HeldAttempt, queued: QueuedJob, stop?: AbortSignal): Promise<void> {
-    const { job, callId, from } = attempt;
-    const lease = this.keepSlots(attempt, queued);
-    const waits = stop ? AbortSignal.any([stop, lease.lost]) : lease.lost;
-    // Read while the waits run: settled (never an unhandled rejection) and looked at before the claim.
+  /**
+   * What an attempt does before its claim that needs no slot yet, started now: the refusal reads and,
+   * when no warm-up comes first, the pacer's admission. A CampaignDialer starts it as slots are being
+   * handed to a job, so these round trips overlap that write; `place` starts it itself otherwise.
+   */
+  headStart(job: DialJob): HeadStart {
+    // Settled (never an unhandled rejection) and looked at before the claim.
     const refusal = this.refusal(job).then(
       (refused) => ({ refused }),
       (error: unknown) => ({ error }),
     );
+    if (this.deps.warmup.enabled) return { refusal, admit: (waits) => this.deps.pacer.admit(waits), discard: () => undefined };
+    // Admitted early, but only used by a request sent right after the claim: well within the in-flight
+    // expiry the window counts an unanswered admission for (see rate-window.ts).
+    const early = new AbortController();
+    const admission = this.deps.pacer.admit(early.signal);
+    admission.catch(() => undefined);
+    return {
+      refusal,
+      admit: (waits) => {
+        if (waits.aborted) early.abort();
+        else waits.addEventListener('abort', () => early.abort(), { once: true });
+        return admission;
+      },
+      discard: () => {
+        early.abort();
+        admission.then((paced) => this.paced(paced?.withdrawn()), () => undefined);
+      },
+    };
+  }
+
+  /**
+   * `stop` (dialer shutting down): before the claim the job goes back to the queue; after it, only a
+   * request already sent is finished. `started`: the attempt's head start, if it has one.
+   */
+  async place(attempt: HeldAttempt, queued: QueuedJob, stop?: AbortSignal, started?: HeadStart): Promise<void> {
+    const { job, callId, from } = attempt;
+    const lease = this.keepSlots(attempt, queued);
+    const waits = stop ? AbortSignal.any([stop, lease.lost]) : lease.lost;
+    const { refusal, admit } = started ?? this.headStart(job);
     let warmup: WarmupResult | undefined;
     let paced: PacedRequest | undefined;
     try {
       warmup = await this.warmUp(attempt, waits);
-      if (!waits.aborted && (!warmup || warmup.ok)) paced = await this.deps.pacer.admit(waits);
+      // Asked for even when the waits were cut short: an early admission made meanwhile is given back below.
+      if (!warmup || warmup.ok) paced = await admit(waits);
     } finally {
       lease.stop();
     }
@@ -212,13 +258,22 @@ export class CallPlacer {
     const result = await requestCall(
       {
         beforeTry: async () => {
-          if (++tries > 1) {
-            // A retry after a refusal: a new turn with the pacer, in good time before the call timeout.
-            const deadline = AbortSignal.timeout(Math.max(0, claimedAt + this.deps.leaseMs / 2 - Date.now()));
-            paced = await this.deps.pacer.admit(stop ? AbortSignal.any([stop, deadline]) : deadline);
-            if (!paced) return stop?.aborted ? NOT_DIALLED_DIALER_STOPPING : 'plivo_retries_out_of_time';
+          // A retry after a refusal takes a new turn with the pacer (the last one was answered), and reads the status anew.
+          let status: Promise<string | undefined> | undefined = ++tries === 1 ? statusAtClaim : undefined;
+          if (tries > 1) paced = undefined;
+          for (;;) {
+            if (!paced) {
+              // In good time before the call timeout.
+              const deadline = AbortSignal.timeout(Math.max(0, claimedAt + this.deps.leaseMs / 2 - Date.now()));
+              paced = await this.deps.pacer.admit(stop ? AbortSignal.any([stop, deadline]) : deadline);
+              if (!paced) return stop?.aborted ? NOT_DIALLED_DIALER_STOPPING : 'plivo_retries_out_of_time';
+            }
+            const calledOff = await this.fence(job, paced, status ?? this.deps.statusNow(job.campaignId));
+            if (calledOff || Date.now() - paced.admittedAt <= this.deps.admissionUseWithinMs) return calledOff;
+            // Held too long (NATS slow to claim): the window might stop counting it before the request arrives.
+            void this.paced(paced.withdrawn());
+            [paced, status] = [undefined, undefined];
           }
-          return this.fence(job, paced!, tries === 1 ? statusAtClaim : this.deps.statusNow(job.campaignId));
         },
         send: async () => {
           try {

@@ -4,7 +4,7 @@ import { Logger } from 'pino';
 import { callIdOf, DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { holderOf, SlotLedger, SlotScope, scopeKeys } from '../slots/slot-ledger';
-import { CallPlacer } from './call-placer';
+import { CallPlacer, HeadStart } from './call-placer';
 import { IdleLanes } from './idle-lanes';
 import { pickFromNumber } from './webhook-urls';
 
@@ -163,15 +163,19 @@ export class CampaignDialer {
         msg.working();
         lastWorking = Date.now();
       }
-      // A call ending in this dialer may hand this job its slots (lowest stream sequence first).
-      if ((await ledger.waitForChange(WAIT_MS, { scopes, holder, leaseMs, rank: seq })) === 'acquired') {
-        return this.place(msg, job, callId, holder, campaign, scopes);
+      // A call ending in this dialer may hand this job its slots (lowest stream sequence first); the
+      // placer gets a head start while that write is under way.
+      let started: HeadStart | undefined;
+      const onHandOver = () => (started = this.deps.placer.headStart(job));
+      if ((await ledger.waitForChange(WAIT_MS, { scopes, holder, leaseMs, rank: seq, onHandOver })) === 'acquired') {
+        return this.place(msg, job, callId, holder, campaign, scopes, started);
       }
+      started?.discard();
     }
   }
 
   /** The job holds its slots: it is no longer waiting, and the placer takes it from here. */
-  private place(msg: JsMsg, job: DialJob, callId: string, holder: string, campaign: CampaignRuntime, scopes: SlotScope[]): Promise<void> {
+  private place(msg: JsMsg, job: DialJob, callId: string, holder: string, campaign: CampaignRuntime, scopes: SlotScope[], started?: HeadStart): Promise<void> {
     this.stopWaiting(msg.info.streamSequence);
     // The consumer's delivery sequence counts this campaign's deliveries across every dialer.
     const from = pickFromNumber(campaign.fromNumber, campaign.fromNumbers, msg.info.deliverySequence);
@@ -179,6 +183,7 @@ export class CampaignDialer {
       { job, callId, from, campaign, holder, scopeKeys: scopes.map((s) => s.key), acquiredAt: Date.now() },
       { keepAlive: () => msg.working(), ack: () => msg.ack(), giveBack: (delayMs) => this.giveBack(msg, delayMs) },
       this.stopping.signal,
+      started,
     );
   }
 

@@ -18,6 +18,9 @@ import { CampaignDialer } from './campaign-dialer';
 import { DoNotCall } from './do-not-call';
 import { Pacer } from './pacer';
 
+/** How long after its pacer admission a Call API request may still be sent (see CallPlacerDeps). */
+const ADMISSION_USE_WITHIN_MS = 1_000;
+
 /**
  * Follows the campaign runtime KV and runs a CampaignDialer for every running campaign; a campaign
  * that stops running has its dialer stopped at once.
@@ -44,8 +47,12 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     this.campaigns = new KvMirror(nats.buckets.campaignRuntime);
     this.clients = new KvMirror(nats.buckets.clientRuntime);
     this.plivo = new PlivoCallsClient(config.PLIVO_API_URL, config.PLIVO_AUTH_ID, config.PLIVO_AUTH_TOKEN, config.PLIVO_REQUEST_TIMEOUT_MS);
-    // A request cut off by the timeout may still reach Plivo a moment later: it counts a while longer.
-    this.pacer = new Pacer(nats.buckets.slots, 'pacer', { cps: config.PLIVO_MAX_CPS, inFlightExpiryMs: config.PLIVO_REQUEST_TIMEOUT_MS + 2_000 });
+    // An admission whose answer is never recorded (its dialer died) counts until its request must have
+    // reached Plivo: sent within ADMISSION_USE_WITHIN_MS, cut off by the request timeout, plus a margin.
+    this.pacer = new Pacer(nats.buckets.slots, 'pacer', {
+      cps: config.PLIVO_MAX_CPS,
+      inFlightExpiryMs: config.PLIVO_REQUEST_TIMEOUT_MS + 2 * ADMISSION_USE_WITHIN_MS,
+    });
     this.events = new CallEventsPublisher(nats.js, nats.subjects);
     this.placer = new CallPlacer({
       warmup: botWarmup(config),
@@ -56,6 +63,7 @@ export class DialerSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       statusNow: (id) => this.statusNow(id),
       doNotCall: new DoNotCall(nats.buckets.dnc, nats.js, nats.subjects),
       hasEnded: (job, callId) => this.hasEnded(job.campaignId, callId),
+      admissionUseWithinMs: ADMISSION_USE_WITHIN_MS,
       leaseMs: config.CALL_TIMEOUT_MINUTES * 60_000,
       publicBaseUrl: config.PUBLIC_BASE_URL,
       log,

@@ -39,6 +39,8 @@ const decoder = new TextDecoder();
 
 /** A Call API request admitted by the pacer; report how it went exactly once. */
 export interface PacedRequest {
+  /** When the window took it in (epoch ms): it counts from then, as sent. */
+  readonly admittedAt: number;
   /**
    * The request left and its answer (or error) came back now. `marginMs` when it may still be on its
    * way (cut off by a timeout): it then counts that much longer.
@@ -136,8 +138,9 @@ export class Pacer {
     });
   }
 
-  private request(id: string): PacedRequest {
+  private request(id: string, admittedAt: number): PacedRequest {
     return {
+      admittedAt,
       answered: (marginMs = 0) => this.change({ id, answeredAt: this.now() + marginMs }),
       withdrawn: () => this.change({ id, withdrawn: true }),
     };
@@ -186,7 +189,8 @@ export class Pacer {
           fresh = true;
           continue;
         }
-        const decision = admit(window, this.admissions.map((w) => w.id), this.now(), this.limits);
+        const admittedAt = this.now();
+        const decision = admit(window, this.admissions.map((w) => w.id), admittedAt, this.limits);
         const admitted = this.admissions.slice(0, decision.admitted);
         if (window === snapshot.window && admitted.length === 0) {
           this.settleUpdates(updates.length);
@@ -214,7 +218,7 @@ export class Pacer {
           if (waiter.settled) void this.change({ id: waiter.id, withdrawn: true }).catch(() => undefined);
           else {
             waiter.settled = true;
-            waiter.resolve(this.request(waiter.id));
+            waiter.resolve(this.request(waiter.id, admittedAt));
           }
         }
       }

@@ -141,9 +141,14 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     ];
     const keys = scopes.map((s) => s.key);
     expect((await ledger.acquire(scopes, 'call-1@a.1', 60_000)).outcome).toBe('acquired');
-    const later = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
-    const first = ledger.waitForChange(5_000, { scopes, holder: 'call-2@a.2', leaseMs: 60_000, rank: 2 });
-    await ledger.endCalls([{ callId: 'call-1', scopeKeys: keys }]);
+    // The taker handed the slots hears of it as the write starts (a head start), before its wait ends.
+    const heard: string[] = [];
+    const onHandOver = (holder: string) => () => heard.push(`${holder} handed over, ${ledger.freeSlots(scopes)} free`);
+    const later = ledger.waitForChange(5_000, { scopes, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3, onHandOver: onHandOver('call-3') });
+    const first = ledger.waitForChange(5_000, { scopes, holder: 'call-2@a.2', leaseMs: 60_000, rank: 2, onHandOver: onHandOver('call-2') });
+    const ended = ledger.endCalls([{ callId: 'call-1', scopeKeys: keys }]);
+    expect(heard).toEqual(['call-2 handed over, 0 free']);
+    await ended;
     expect(await first).toBe('acquired');
     expect(await ledger.holders('campaign.z')).toEqual(['call-2']);
     expect(await ledger.holders('global')).toEqual(['call-2']);
@@ -165,8 +170,11 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     await ledger.acquire(scopes, 'call-2@a.2', 60_000);
     // The client's limit is now 1: with call-1 gone, call-2 alone fills it.
     const lowered = [scopes[0], { key: 'client.k', limit: 1 }];
-    const taker = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3 });
+    let headStarts = 0;
+    const taker = ledger.waitForChange(5_000, { scopes: lowered, holder: 'call-3@a.3', leaseMs: 60_000, rank: 3, onHandOver: () => headStarts++ });
     await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
+    // Picked before the write found no room: its head start is for nothing, and the wait says so.
+    expect(headStarts).toBe(1);
     expect(await taker).toBe('changed');
     expect(await ledger.holders('campaign.w')).toEqual(['call-2']);
     expect(await ledger.holders('client.k')).toEqual(['call-2']);

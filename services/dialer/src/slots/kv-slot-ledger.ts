@@ -197,6 +197,7 @@ export class KvSlotLedger implements SlotLedger {
       for (const w of this.waiters) if (!w.handedOver && w.scopeSet === wanted && (!first || w.taker!.rank < first.taker!.rank)) first = w;
       if (!first) continue;
       first.handedOver = true;
+      first.taker!.onHandOver?.();
       picked.push(first);
     }
     return picked;

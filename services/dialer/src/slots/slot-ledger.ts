@@ -20,6 +20,11 @@ export interface SlotTaker {
   leaseMs: number;
   /** Queue position: of several takers for the same scopes, the lowest is handed a slot first. */
   rank: number;
+  /**
+   * Called as a freed slot is being handed to this taker, while that write is under way: a head start
+   * for what the taker does next. The wait may still end `changed` (a limit lowered meanwhile).
+   */
+  onHandOver?: () => void;
 }
 
 /** Why a wait for slots ended: a slot change worth trying again for, or this taker was handed its slots. */

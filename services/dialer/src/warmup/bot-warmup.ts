@@ -10,17 +10,21 @@ export interface WarmupRequest {
 }
 
 export interface BotWarmup {
+  /** Whether a call waits for a warm-up at all. */
+  readonly enabled: boolean;
   /** undefined when no warm-up is configured: the call goes ahead without one. */
   warm(request: WarmupRequest, stop?: AbortSignal): Promise<WarmupResult | undefined>;
 }
 
-export const noWarmup: BotWarmup = { warm: async () => undefined };
+export const noWarmup: BotWarmup = { enabled: false, warm: async () => undefined };
 
 /**
  * Warms the bot with `POST <BOT_WARMUP_URL>` and a JSON body naming the call; any 2xx answer means
  * warm. Tries, per-try timeout and backoff follow the policy.
  */
 export class HttpBotWarmup implements BotWarmup {
+  readonly enabled = true;
+
   constructor(
     private readonly url: string,
     private readonly policy: WarmupPolicy,
