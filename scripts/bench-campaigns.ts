@@ -7,6 +7,7 @@ import { startTestServers } from '../libs/testing/servers';
 import { startStack } from '../libs/testing/stack';
 import { waitFor } from '../libs/testing/wait-for';
 import { cpuSeconds } from './bench/process-stats';
+import { dropDatabases } from './bench/drop-database';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const campaigns = Number(env('BENCH_CAMPAIGNS', '25'));
@@ -55,6 +56,7 @@ async function main() {
     console.log(`all services and simulator: ${((all * 1000) / calls).toFixed(1)} ms per call`);
   } finally {
     await stack.stop();
+    if (process.env.BENCH_MONGO_URL) await dropDatabases(process.env.BENCH_MONGO_URL, stack.mongoDb);
     await servers.stop();
   }
 }

@@ -24,6 +24,7 @@ import { slotFigures } from './bench/slot-figures';
 import { SlotTimeline } from './bench/slot-timeline';
 import { CallTimes, idleAfterFree, Percentiles, stageFigures } from './bench/stage-figures';
 import { listeningPid } from './bench/listening-pid';
+import { dropDatabases } from './bench/drop-database';
 import { cpuSeconds, peakRssMb } from './bench/process-stats';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -156,6 +157,7 @@ async function main() {
   } finally {
     await nc.close();
     await stack.stop();
+    if (process.env.BENCH_MONGO_URL) await dropDatabases(process.env.BENCH_MONGO_URL, stack.mongoDb);
     await servers.stop();
   }
   printDatabaseProfile(profileFile);
