@@ -3,6 +3,7 @@ import pino from 'pino';
 import { DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
 import { testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { sleep } from '../shared/sleep';
 import { BotWarmup, noWarmup } from '../warmup/bot-warmup';
 import { CallPlacer, CallPlacerDeps } from './call-placer';
 import { Pacer } from './pacer';
@@ -10,7 +11,8 @@ import { RateWindow } from './rate-window';
 
 const job: DialJob = { campaignId: 'c1', clientId: 'k1', contactId: 'ct1', attempt: 1, phoneNumber: '+14155550100', priority: 0, correlationId: 'x' };
 const campaign = { campaignId: 'c1', clientId: 'k1', status: 'running', fromNumber: '+14155550000', settings: { machineDetection: 'false' } } as unknown as CampaignRuntime;
-const slowWarmup: BotWarmup = { enabled: true, warm: async () => ({ ok: true, attempts: 1, durationMs: 0 }) as never };
+/** A warm-up is configured (it succeeds at once): the admission waits for it. */
+const configuredWarmup: BotWarmup = { enabled: true, warm: async () => ({ ok: true, attempts: 1, durationMs: 0 }) as never };
 
 /**
  * The placer's own logic around the pacer, against a real Pacer on real NATS KV; the claim, the Call
@@ -96,7 +98,7 @@ describe('CallPlacer and the pacer (real NATS KV)', () => {
   });
 
   it('with a warm-up to wait for, asks the pacer for nothing before the warm-up is over', async () => {
-    const { pacer, placer } = await setUp({ warmup: slowWarmup });
+    const { pacer, placer } = await setUp({ warmup: configuredWarmup });
     const started = placer.headStart(job);
     expect(await admitsWithin(pacer, 1_000)).toBe(true);
     started.discard();
@@ -116,5 +118,3 @@ describe('CallPlacer and the pacer (real NATS KV)', () => {
     expect(Date.now() - window[0][0]).toBeLessThan(1_000);
   });
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
