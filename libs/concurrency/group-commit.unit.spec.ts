@@ -28,4 +28,16 @@ describe('GroupCommit', () => {
     fail = false;
     await expect(commit.submit('b')).resolves.toBe('b');
   });
+
+  it('with a linger, gathers what comes in during it into the same write', async () => {
+    const writes: string[][] = [];
+    const commit = new GroupCommit(async (items: string[]) => (writes.push(items), items), { lingerMs: 30 });
+    const a = commit.submit('a');
+    await new Promise((r) => setTimeout(r, 10));
+    const b = commit.submit('b');
+    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+    expect(writes).toEqual([['a', 'b']]);
+    await commit.submit('c');
+    expect(writes).toEqual([['a', 'b'], ['c']]);
+  });
 });

@@ -89,4 +89,24 @@ describe('DurableConsumer projections (real NATS + MongoDB-wire)', () => {
     expect(amounts).toEqual(Array.from({ length: 100 }, (_, i) => i).filter((i) => i !== 13));
     expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
+
+  it('with a linger, gathers messages published apart into one batch, and shows each as it arrives', async () => {
+    const js = nc.jetstream();
+    const jsm = await nc.jetstreamManager();
+    const batches: number[][] = [];
+    const arrived: { amount: number; batchesSoFar: number }[] = [];
+    const consumer = new DurableConsumer<{ account: string; amount: number }>({ js, jsm }, { stream, durable: 'lingering', filterSubjects: [`${stream}.linger`] }, log);
+    await consumer.startBatches(async (deliveries) => void batches.push(deliveries.map((d) => d.event.amount)), {
+      lingerMs: 300,
+      onArrival: ({ event }) => arrived.push({ amount: event.amount, batchesSoFar: batches.length }),
+    });
+    for (let i = 0; i < 5; i++) {
+      await js.publish(`${stream}.linger`, encode({ account: 'c', amount: i }));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitFor(() => batches.flat().length === 5, { timeoutMs: 10_000, description: 'five messages handled' });
+    await consumer.stop();
+    expect(batches).toEqual([[0, 1, 2, 3, 4]]);
+    expect(arrived).toEqual([0, 1, 2, 3, 4].map((amount) => ({ amount, batchesSoFar: 0 })));
+  });
 });

@@ -25,6 +25,16 @@ export interface DurableConsumerSpec {
   partitionKey?: (subject: string) => string;
 }
 
+export interface BatchOptions<E> {
+  /**
+   * How long a batch waits after its first message for more (GroupCommit's linger): fewer, larger
+   * database writes, for a read model that may lag by that much. Keep it well under the ack wait.
+   */
+  lingerMs?: number;
+  /** Sees each message as it arrives, before it waits for its batch (e.g. to fill a cache at once). */
+  onArrival?: (delivery: Delivery<E>) => void;
+}
+
 export interface Delivery<E> {
   event: E;
   seq: number;
@@ -94,7 +104,7 @@ export class DurableConsumer<E> {
    * together. Batches run one at a time per instance. A batch that fails is retried one message at a
    * time, so one bad message fails alone; each message is settled on its own outcome.
    */
-  async startBatches(handler: (deliveries: Delivery<E>[]) => Promise<void>): Promise<void> {
+  async startBatches(handler: (deliveries: Delivery<E>[]) => Promise<void>, options: BatchOptions<E> = {}): Promise<void> {
     this.messages = await this.subscribe();
     const maxDeliver = this.spec.maxDeliver ?? 10;
     const batches = new GroupCommit<Delivery<E>, unknown>(async (deliveries) => {
@@ -107,7 +117,7 @@ export class DurableConsumer<E> {
         for (const delivery of deliveries) errors.push(await handler([delivery]).then(() => undefined, (e: unknown) => e));
         return errors;
       }
-    });
+    }, { lingerMs: options.lingerMs });
     const inFlight = new Set<Promise<void>>();
     this.loop = (async () => {
       for await (const msg of this.messages!) {
@@ -118,8 +128,10 @@ export class DurableConsumer<E> {
           settle(msg, error, maxDeliver, this.log);
           continue;
         }
+        const delivery = { event, seq: msg.seq, subject: msg.subject, msg };
+        options.onArrival?.(delivery);
         const task: Promise<void> = batches
-          .submit({ event, seq: msg.seq, subject: msg.subject, msg })
+          .submit(delivery)
           .then((error) => settle(msg, error, maxDeliver, this.log))
           .finally(() => inFlight.delete(task));
         inFlight.add(task);

@@ -9,6 +9,9 @@ import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { CallDirectory } from '../calls/call-directory';
 import { CallsReadModel } from './calls.read-model';
 
+/** How long the call log may lag behind the stream, to write the events of many calls (and several of each call) at once. */
+const CALL_LOG_LINGER_MS = 100;
+
 /** Keeps the calls read model up to date and answers call-log queries. */
 @Injectable()
 export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy {
@@ -30,10 +33,10 @@ export class CallsProjection implements OnApplicationBootstrap, OnModuleDestroy 
       { stream: subjects.streams.calls, durable: 'call-tracking-calls', filterSubjects: [subjects.allCalls()], maxAckPending: 500 },
       this.log,
     );
-    await this.consumer.startBatches(async (deliveries) => {
-      const events = deliveries.map((d) => d.event);
-      await this.calls.applyAll(events);
-      for (const event of events) if (event.type === 'CallRequested') this.directory.remember(event);
+    await this.consumer.startBatches((deliveries) => this.calls.applyAll(deliveries.map((d) => d.event)), {
+      lingerMs: CALL_LOG_LINGER_MS,
+      // The call's webhooks may come before its batch is written: they find the call here, without a lookup.
+      onArrival: ({ event }) => event.type === 'CallRequested' && this.directory.remember(event),
     });
     this.rpc.handle(subjects.query('call-tracking', CallTrackingRpc.listCalls), (req: CampaignListRequest) =>
       this.calls.list(req.clientId, req.campaignId, req.page, req.limit),

@@ -1,5 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Logger } from 'pino';
+import { CampaignSettings } from '@contracts/campaigns/settings';
 import { ContactRetryScheduledV1 } from '@contracts/campaigns/events';
 import { CallEnded, CallRequested, NOT_DIALLED_REASONS } from '@contracts/calls/events';
 import { ContactSkipped } from '@contracts/dnc/events';
@@ -17,6 +19,8 @@ import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CampaignCompletion } from './campaign-completion';
 
 const PROJECTION_POLL_MS = 250;
+/** How long a campaign's retry settings are reused for the calls that end: a change applies to calls ending from then on. */
+const SETTINGS_TTL_MS = 1_000;
 const PROJECTION_WAIT_MS = 10 * 60_000;
 
 /**
@@ -26,6 +30,17 @@ const PROJECTION_WAIT_MS = 10 * 60_000;
 @Injectable()
 export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: DurableConsumer<CallRequested | CallEnded | ContactSkipped>;
+  /** Read once per campaign and second, not once per call. */
+  private readonly settings = new LRUCache<string, CampaignSettings>({
+    max: 10_000,
+    ttl: SETTINGS_TTL_MS,
+    // Projected by the same ordered processor, before any of its contacts.
+    fetchMethod: async (campaignId) => {
+      const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { settings: 1 } });
+      if (!campaign) throw new Error(`campaign ${campaignId} is not projected`);
+      return campaign.settings;
+    },
+  });
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
@@ -106,10 +121,8 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       await this.untilProjected(contactId, keepAlive);
       contact = (await this.contacts.get(contactId))!;
     }
-    // Projected by the same ordered processor, before any of its contacts.
-    const campaign = await this.campaigns.collection.findOne({ _id: campaignId }, { projection: { settings: 1 } });
-    if (!campaign) throw new Error(`campaign ${campaignId} of contact ${contactId} is not projected`);
-    const next = afterCall(outcome, contact.calls + 1, campaign.settings, endedAt);
+    const settings = (await this.settings.fetch(campaignId))!;
+    const next = afterCall(outcome, contact.calls + 1, settings, endedAt);
     const applied = await this.contacts.callEnded(contactId, callId, attempt, outcome, next, event.occurredAt);
     // A redelivery after a crash finds the update already made, but the retry notice may still be missing.
     const now = applied ? { ...next, lastCallId: callId, calls: contact.calls + 1 } : await this.contacts.get(contactId);

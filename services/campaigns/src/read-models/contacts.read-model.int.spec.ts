@@ -1,0 +1,50 @@
+import { MongoClient } from 'mongodb';
+import { testMongoUrl, uniqueName } from '@libs/testing/test-env';
+import { ContactDoc, ContactsReadModel } from './contacts.read-model';
+
+const ADDED_AT = '2026-11-21T10:00:00.000Z';
+
+describe('ContactsReadModel.markQueued (real MongoDB-wire server)', () => {
+  let mongo: MongoClient;
+  let contacts: ContactsReadModel;
+
+  beforeAll(async () => {
+    mongo = await new MongoClient(testMongoUrl()).connect();
+  });
+  afterAll(async () => mongo?.close());
+  beforeEach(async () => {
+    contacts = new ContactsReadModel(mongo.db(uniqueName('contacts')));
+    const phones = Array.from({ length: 40 }, (_, i) => ({ contactId: `k${i}`, phoneNumber: `+1415555${String(i).padStart(4, '0')}` }));
+    await contacts.addBatch('c1', 'cl', phones, 1, ADDED_AT);
+  });
+
+  const read = async (ids: string[]): Promise<ContactDoc[]> => (await contacts.collection.find({ _id: { $in: ids } }).sort({ order: 1 }).toArray()) as ContactDoc[];
+  const statusOf = async (id: string) => (await contacts.get(id))!.status;
+
+  it('marks every contact read as pending, in one go', async () => {
+    const batch = await read(['k0', 'k1', 'k2']);
+    const marked = await contacts.markQueued(batch, '2026-11-21T10:00:01.000Z');
+    expect(marked.map((c) => [c._id, c.status])).toEqual([['k0', 'queued'], ['k1', 'queued'], ['k2', 'queued']]);
+    expect(await Promise.all(['k0', 'k1', 'k2'].map(statusOf))).toEqual(['queued', 'queued', 'queued']);
+  });
+
+  it('returns only the contacts it marked: not one another feed took, nor one that moved on since it was read', async () => {
+    const batch = await read(['k0', 'k1', 'k2', 'k3']);
+    await contacts.markQueued([batch[1]], '2026-11-21T10:00:01.000Z'); // another feed
+    await contacts.collection.updateOne({ _id: 'k3' }, { $set: { attempts: 1 } }); // called meanwhile: the read is stale
+    const marked = await contacts.markQueued(batch, '2026-11-21T10:00:02.000Z');
+    expect(marked.map((c) => c._id)).toEqual(['k0', 'k2']);
+    expect(await statusOf('k3')).toBe('pending');
+  });
+
+  it('gives each contact to one of two feeds marking overlapping contacts at once', async () => {
+    const all = await read(Array.from({ length: 40 }, (_, i) => `k${i}`));
+    const [a, b] = await Promise.all([
+      contacts.markQueued(all.slice(0, 30), '2026-11-21T10:00:01.000Z'),
+      contacts.markQueued(all.slice(10), '2026-11-21T10:00:01.001Z'),
+    ]);
+    const ids = [...a, ...b].map((c) => c._id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(all.map((c) => c._id).sort());
+  });
+});
