@@ -4,7 +4,7 @@ import { ContactDoc, ContactsReadModel } from './contacts.read-model';
 
 const ADDED_AT = '2026-11-21T10:00:00.000Z';
 
-describe('ContactsReadModel.markQueued (real MongoDB-wire server)', () => {
+describe('ContactsReadModel (real MongoDB-wire server)', () => {
   let mongo: MongoClient;
   let contacts: ContactsReadModel;
 
@@ -14,14 +14,14 @@ describe('ContactsReadModel.markQueued (real MongoDB-wire server)', () => {
   afterAll(async () => mongo?.close());
   beforeEach(async () => {
     contacts = new ContactsReadModel(mongo.db(uniqueName('contacts')));
-    const phones = Array.from({ length: 40 }, (_, i) => ({ contactId: `k${i}`, phoneNumber: `+1415555${String(i).padStart(4, '0')}` }));
+    const phones = Array.from({ length: 40 }, (_, i) => ({ contactId: `k${i}`, phoneNumber: `+1415555${String(i).padStart(4, '0')}`, priority: 0 }));
     await contacts.addBatch('c1', 'cl', phones, 1, ADDED_AT);
   });
 
   const read = async (ids: string[]): Promise<ContactDoc[]> => (await contacts.collection.find({ _id: { $in: ids } }).sort({ order: 1 }).toArray()) as ContactDoc[];
   const statusOf = async (id: string) => (await contacts.get(id))!.status;
 
-  it('marks every contact read as pending, in one go', async () => {
+  it('marks every contact read as pending', async () => {
     const batch = await read(['k0', 'k1', 'k2']);
     const marked = await contacts.markQueued(batch, '2026-11-21T10:00:01.000Z');
     expect(marked.map((c) => [c._id, c.status])).toEqual([['k0', 'queued'], ['k1', 'queued'], ['k2', 'queued']]);
@@ -46,5 +46,20 @@ describe('ContactsReadModel.markQueued (real MongoDB-wire server)', () => {
     const ids = [...a, ...b].map((c) => c._id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual(all.map((c) => c._id).sort());
+  });
+
+  it('applies the call events of many contacts at once, each exactly once, and never a stale one', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    await contacts.collection.updateOne({ _id: 'k11' }, { $set: { attempts: 2, status: 'completed' } }); // already past attempt 1
+    const requested = await Promise.all(ids.map((id) => contacts.callRequested(id, `${id}-a1`, 1, ADDED_AT)));
+    expect(requested[11]).toBe(false);
+    expect(await Promise.all(ids.map(statusOf))).toEqual([...Array(11).fill('calling'), 'completed']);
+
+    const ended = () => Promise.all(ids.slice(0, 11).map((id) => contacts.callEnded(id, `${id}-a1`, 1, 'completed', { status: 'completed' }, ADDED_AT)));
+    expect(await ended()).toEqual(Array(11).fill(true));
+    // Redelivered: nothing applies twice.
+    expect(await ended()).toEqual(Array(11).fill(false));
+    const docs = await read(ids.slice(0, 11));
+    expect(docs.map((d) => [d.status, d.calls])).toEqual(Array(11).fill(['completed', 1]));
   });
 });

@@ -94,25 +94,16 @@ export class ContactsReadModel {
   /**
    * Marks contacts queued *before* their dial jobs are published, so that no call event can touch a
    * contact while this write runs. Returns the contacts this call marked: not those another feed won,
-   * nor those that moved on since they were read (a stale read would number the attempt wrongly). One
-   * update per contact, matched by `_id` (the one query every MongoDB-wire server indexes), all in one
-   * round trip; only when some did not match is a second read needed to tell which did.
+   * nor those that moved on since they were read (a stale read would number the attempt wrongly). One update per contact: an `_id` match is the one query every MongoDB-wire server indexes.
    */
   async markQueued(contacts: ContactDoc[], at: string): Promise<ContactDoc[]> {
-    if (contacts.length === 0) return [];
-    const result = await this.collection.bulkWrite(
-      contacts.map((c) => ({ updateOne: { filter: { _id: c._id, status: 'pending' as ContactStatus, attempts: c.attempts }, update: { $set: { status: 'queued' as ContactStatus, updatedAt: at } } } })),
-      { ordered: false },
+    const marked = await Promise.all(
+      contacts.map(async (c) => {
+        const result = await this.collection.updateOne({ _id: c._id, status: 'pending', attempts: c.attempts }, { $set: { status: 'queued', updatedAt: at } });
+        return result.modifiedCount > 0 ? { ...c, status: 'queued' as ContactStatus, updatedAt: at } : undefined;
+      }),
     );
-    let marked = contacts;
-    if (result.modifiedCount < contacts.length) {
-      // Another feed marking one of them in the same millisecond would be counted here too: its attempt is then
-      // queued twice, and the dialers' first-writer-wins claim still lets only one of the two jobs call.
-      const ours = await this.collection.find({ _id: { $in: contacts.map((c) => c._id) }, status: 'queued', updatedAt: at }, { projection: { _id: 1 } }).toArray();
-      const ids = new Set(ours.map((c) => c._id));
-      marked = contacts.filter((c) => ids.has(c._id));
-    }
-    return marked.map((c) => ({ ...c, status: 'queued' as ContactStatus, updatedAt: at }));
+    return marked.filter((c): c is ContactDoc => c !== undefined);
   }
 
   /** Contacts queued before `before` that no dialler has claimed yet: their jobs may have been lost with a crashed feed. */
