@@ -19,9 +19,9 @@ import { ContactsReadModel } from '../read-models/contacts.read-model';
 import { CampaignCompletion } from './campaign-completion';
 
 const PROJECTION_POLL_MS = 250;
+const PROJECTION_WAIT_MS = 10 * 60_000;
 /** How long a campaign's retry settings are reused for the calls that end: a change applies to calls ending from then on. */
 const SETTINGS_TTL_MS = 1_000;
-const PROJECTION_WAIT_MS = 10 * 60_000;
 
 /**
  * Moves contacts through `calling` to their final status, or to a retry, from call events, and asks
