@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { CallRequested } from '@contracts/calls/events';
 import { CallEventKind } from '@contracts/subjects';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
@@ -17,8 +18,13 @@ const CAMPAIGN_TTL_MS = 2_000;
  * lag between the call request and its first webhook.
  */
 export class CallDirectory {
-  private readonly requested = new Map<string, CallRequested>();
-  private readonly campaigns = new Map<string, { at: number; runtime: Promise<CampaignRuntime | undefined> }>();
+  private readonly requested = new LRUCache<string, CallRequested>({ max: MAX_CACHED });
+  /** Neither a missing entry nor a failed read is kept. */
+  private readonly campaigns = new LRUCache<string, CampaignRuntime>({
+    max: MAX_CACHED,
+    ttl: CAMPAIGN_TTL_MS,
+    fetchMethod: (campaignId) => getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, campaignId),
+  });
 
   constructor(private readonly nats: NatsContext) {}
 
@@ -33,7 +39,6 @@ export class CallDirectory {
 
   /** A CallRequested seen on the stream (the calls projection): its webhooks then need no lookup here. */
   remember(event: CallRequested): void {
-    if (this.requested.size >= MAX_CACHED) this.requested.delete(this.requested.keys().next().value!);
     this.requested.set(`${event.data.campaignId}/${event.data.callId}`, event);
   }
 
@@ -45,17 +50,9 @@ export class CallDirectory {
     this.requested.delete(`${campaignId}/${callId}`);
   }
 
-  campaign(campaignId: string, now = Date.now()): Promise<CampaignRuntime | undefined> {
-    const cached = this.campaigns.get(campaignId);
-    if (cached && now - cached.at < CAMPAIGN_TTL_MS) return cached.runtime;
-    const runtime = getJson<CampaignRuntime>(this.nats.buckets.campaignRuntime, campaignId);
-    if (this.campaigns.size >= MAX_CACHED) this.campaigns.clear();
-    this.campaigns.set(campaignId, { at: now, runtime });
-    runtime.then(
-      (found) => found === undefined && this.campaigns.delete(campaignId),
-      () => this.campaigns.delete(campaignId),
-    );
-    return runtime;
+  /** Concurrent callers share one read. */
+  campaign(campaignId: string): Promise<CampaignRuntime | undefined> {
+    return this.campaigns.fetch(campaignId);
   }
 
   private async last<E>(campaignId: string, callId: string, kind: CallEventKind): Promise<E | undefined> {
