@@ -110,6 +110,40 @@ describe('retries', () => {
     expectCallCounts(again, [[busy, 6], [noAnswer, 6], [voicemail, 2], [answered, 1]]);
   }, 240_000);
 
+  it('applies changed retry settings to the calls that end from about a second after the change', async () => {
+    const created = await api.post('/campaigns', {
+      name: 'retry settings change',
+      fromNumber: '+14155550100',
+      wssUrl: 'wss://bot.example.com/stream',
+      settings: { concurrentCallsLimit: 1, retryFailedCalls: false, retryDelayMinutes: RETRY_DELAY_MINUTES },
+    });
+    const id = created.body.id as string;
+    expect((await api.post(`/campaigns/${id}/contacts`, { contacts: busy.map((phoneNumber) => ({ phoneNumber })) })).body.accepted).toBe(6);
+    expect((await api.post(`/campaigns/${id}/start`)).status).toBe(200);
+    await waitFor(async () => (await simulator.calls({ answerUrlContains: id })).filter((c) => c.liveTo).length >= 2, {
+      timeoutMs: 30_000,
+      description: 'two calls to end',
+    });
+    expect((await api.post(`/campaigns/${id}/pause`)).status).toBe(200);
+    // Every call placed so far has ended and its contact is settled under the old settings.
+    const endedBefore = await waitFor(async () => {
+      const calls = await simulator.calls({ answerUrlContains: id });
+      const statuses = await contactStatuses(id);
+      const numbers = calls.map((c) => c.request.to);
+      return calls.every((c) => c.liveTo) && numbers.every((n) => statuses[n] === 'failed') ? numbers : undefined;
+    }, { timeoutMs: 30_000, description: 'the calls placed before the pause to end' });
+
+    expect((await api.patch(`/campaigns/${id}`, { settings: { retryFailedCalls: true, maxRetryAttempts: 1 } })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await api.post(`/campaigns/${id}/resume`)).status).toBe(200);
+    await completed(id);
+
+    const by = callsByNumber(await simulator.calls({ answerUrlContains: id }));
+    const endedAfter = busy.filter((n) => !endedBefore.includes(n));
+    expect(endedAfter.length).toBeGreaterThan(0);
+    expectCallCounts(by, [[endedBefore, 1], [endedAfter, 2]]);
+  }, 120_000);
+
   it('refuses a retry of a draft campaign and validates the body', async () => {
     const id = await createCampaign({});
     expect((await api.post(`/campaigns/${id}/retry`, { includeVoicemail: 'yes' })).status).toBe(400);
