@@ -117,6 +117,8 @@ async function main(): Promise<void> {
 }
 
 async function runChild(role: string, natsUrl: string, simulatorPort: number): Promise<void> {
+  // Ends with the bench, however it ends.
+  process.on('disconnect', () => process.exit(0));
   const nc = await connect({ servers: natsUrl, noAsyncTraces: true });
   if (role === 'tracking') await tracking(nc);
   else await dialer(nc, simulatorPort);
