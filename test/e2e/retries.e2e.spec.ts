@@ -39,7 +39,7 @@ describe('retries', () => {
     await stack?.stop();
   });
 
-  async function createCampaign(settings: Record<string, unknown>): Promise<string> {
+  async function createCampaign(settings: Record<string, unknown>, contacts = numbers): Promise<string> {
     const created = await api.post('/campaigns', {
       name: 'retries',
       fromNumber: '+14155550100',
@@ -48,8 +48,8 @@ describe('retries', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    const added = await api.post(`/campaigns/${id}/contacts`, { contacts: numbers.map((phoneNumber) => ({ phoneNumber })) });
-    expect([added.status, added.body.accepted]).toEqual([200, 40]);
+    const added = await api.post(`/campaigns/${id}/contacts`, { contacts: contacts.map((phoneNumber) => ({ phoneNumber })) });
+    expect([added.status, added.body.accepted]).toEqual([200, contacts.length]);
     return id;
   }
 
@@ -111,14 +111,7 @@ describe('retries', () => {
   }, 240_000);
 
   it('applies changed retry settings to the calls that end from about a second after the change', async () => {
-    const created = await api.post('/campaigns', {
-      name: 'retry settings change',
-      fromNumber: '+14155550100',
-      wssUrl: 'wss://bot.example.com/stream',
-      settings: { concurrentCallsLimit: 1, retryFailedCalls: false, retryDelayMinutes: RETRY_DELAY_MINUTES },
-    });
-    const id = created.body.id as string;
-    expect((await api.post(`/campaigns/${id}/contacts`, { contacts: busy.map((phoneNumber) => ({ phoneNumber })) })).body.accepted).toBe(6);
+    const id = await createCampaign({ concurrentCallsLimit: 1, retryFailedCalls: false }, busy);
     expect((await api.post(`/campaigns/${id}/start`)).status).toBe(200);
     await waitFor(async () => (await simulator.calls({ answerUrlContains: id })).filter((c) => c.liveTo).length >= 2, {
       timeoutMs: 30_000,
