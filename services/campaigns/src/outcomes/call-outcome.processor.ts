@@ -22,6 +22,8 @@ const PROJECTION_POLL_MS = 250;
 const PROJECTION_WAIT_MS = 10 * 60_000;
 /** How long a campaign's retry settings are reused for the calls that end: a change applies to calls ending from then on. */
 const SETTINGS_TTL_MS = 1_000;
+/** Call events are taken in bursts at most this often (see BurstPull). */
+const OUTCOMES_BURST_MS = 100;
 
 /**
  * Moves contacts through `calling` to their final status, or to a retry, from call events, and asks
@@ -61,6 +63,8 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
         filterSubjects: [subjects.callEventsOfKind('requested'), subjects.callEventsOfKind('ended'), subjects.callEventsOfKind('skipped')],
         maxAckPending: 200,
         concurrency: 8,
+        // Contact statuses, retries, feeding and completion may lag a moment; the dial queue holds enough.
+        burstIntervalMs: OUTCOMES_BURST_MS,
         // One contact's attempts in stream order: its document has a single writer at a time.
         partitionKey: (subject) => contactIdOfCall(callIdOfSubject(subject)),
       },

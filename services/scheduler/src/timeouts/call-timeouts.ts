@@ -8,7 +8,8 @@ import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { SchedulerConfig } from '../config';
 import { OpenCalls } from './open-calls';
 
-const OPEN_CALLS_LINGER_MS = 250;
+/** Calls stay open for minutes: the list may lag a moment, for far fewer writes and wake-ups. */
+const OPEN_CALLS_BURST_MS = 250;
 
 /**
  * A call with no final callback within CALL_TIMEOUT_MINUTES ends as `timeout`. The CallEnded it
@@ -37,11 +38,11 @@ export class CallTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
         durable: 'scheduler-call-timeouts',
         filterSubjects: [subjects.callEventsOfKind('requested'), subjects.callEventsOfKind('ended')],
         maxAckPending: 500,
+        burstIntervalMs: OPEN_CALLS_BURST_MS,
       },
       this.log,
     );
-    // Calls stay open for minutes: the list may lag a moment, for far fewer writes.
-    await this.consumer.startBatches((deliveries) => this.open.applyAll(deliveries.map((d) => d.event)), { lingerMs: OPEN_CALLS_LINGER_MS });
+    await this.consumer.startBatches((deliveries) => this.open.applyAll(deliveries.map((d) => d.event)));
     this.timer = setInterval(() => void this.sweep(), this.config.TIMEOUT_SWEEP_MS);
   }
 
