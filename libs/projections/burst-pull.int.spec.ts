@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, connect, JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StorageType } from 'nats';
 import pino from 'pino';
 import { testNatsUrl, uniqueName } from '../testing/test-env';
@@ -8,7 +9,6 @@ import { DurableConsumer } from './durable-consumer';
 const log = pino({ level: 'silent' });
 const encode = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 const amountOf = (m: JsMsg) => (JSON.parse(new TextDecoder().decode(m.data)) as { amount: number }).amount;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('BurstPull (real NATS)', () => {
   let nc: NatsConnection;
@@ -26,9 +26,9 @@ describe('BurstPull (real NATS)', () => {
     await nc?.close();
   });
 
-  async function burstPull(subject: string, intervalMs: number, maxAckPending = 1000) {
+  async function burstPull(subject: string, intervalMs: number) {
     const durable = uniqueName('d');
-    await jsm.consumers.add(stream, { durable_name: durable, filter_subject: `${stream}.${subject}`, ack_policy: AckPolicy.Explicit, max_ack_pending: maxAckPending });
+    await jsm.consumers.add(stream, { durable_name: durable, filter_subject: `${stream}.${subject}`, ack_policy: AckPolicy.Explicit });
     const pull = new BurstPull(js, await js.consumers.get(stream, durable), { stream, durable }, { intervalMs, maxBurst: 1000 }, log);
     const bursts: number[][] = [];
     const reading = (async () => {
