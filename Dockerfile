@@ -6,6 +6,7 @@
 FROM node:20.20.2-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY .swcrc ./
 COPY contracts ./contracts

@@ -30,7 +30,10 @@ function countsUntil([admittedAt, answeredAt]: [number, number], limits: RateLim
 
 /** Drops requests that no longer count. */
 export function prune(window: RateWindow, now: number, limits: RateLimits): RateWindow {
-  return Object.fromEntries(Object.entries(window).filter(([, r]) => countsUntil(r, limits) > now));
+  // A loop, not entries/filter/fromEntries: this runs on every round of the dialer's busiest writer.
+  const kept: RateWindow = {};
+  for (const id in window) if (countsUntil(window[id], limits) > now) kept[id] = window[id];
+  return kept;
 }
 
 export interface Admission {
