@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, PinoNestLogger } from '../logging/logger';
@@ -18,11 +18,16 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
  * Nest application (HTTP when `httpPort` is given, otherwise a plain context) and wires SIGTERM/SIGINT
  * to a graceful shutdown with a hard deadline.
  */
-export async function runService<C extends { LOG_LEVEL: string }>(
+export async function runService<C extends { LOG_LEVEL: string }, A extends INestApplication = NestExpressApplication>(
   name: string,
   loadConfig: () => C,
   module: (config: C) => DynamicModule,
-  http?: { port: (config: C) => number; configure?: (app: NestExpressApplication, config: C) => void },
+  http?: {
+    port: (config: C) => number;
+    /** Builds the HTTP application; by default on Express, with no body parser (each service sets up its own). */
+    create?: (module: DynamicModule, options: NestApplicationOptions) => Promise<A>;
+    configure?: (app: A, config: C) => void;
+  },
 ): Promise<void> {
   const bootLog = createLogger(name);
   let config: C;
@@ -34,9 +39,8 @@ export async function runService<C extends { LOG_LEVEL: string }>(
   }
   const logger = new PinoNestLogger(createLogger(name, config.LOG_LEVEL));
   try {
-    const app = http
-      ? await NestFactory.create<NestExpressApplication>(module(config), { logger, bodyParser: false })
-      : await NestFactory.createApplicationContext(module(config), { logger });
+    const createHttp = http?.create ?? ((m, options) => NestFactory.create<A>(m, { ...options, bodyParser: false }));
+    const app = http ? await createHttp(module(config), { logger }) : await NestFactory.createApplicationContext(module(config), { logger });
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -51,7 +55,7 @@ export async function runService<C extends { LOG_LEVEL: string }>(
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     if (http) {
-      const httpApp = app as NestExpressApplication;
+      const httpApp = app as A;
       const server = httpApp.getHttpServer() as Server;
       server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
       server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;

@@ -1,11 +1,11 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { healthResponder } from '@libs/nest/health';
 import { InfraModule } from '@libs/nest/infra.module';
 import { MONGO, NATS } from '@libs/nest/tokens';
 import { MongoHandle } from '@libs/mongo/mongo';
 import { NatsContext } from '@libs/nats/nats-context';
 import { CallDirectory } from './calls/call-directory';
-import { MetricsController, WebhookTimingMiddleware } from './metrics/metrics.http';
+import { MetricsController } from './metrics/metrics.http';
 import { TrackingMetrics } from './metrics/tracking-metrics';
 import { TrackingConfig } from './config';
 import { CallsProjection } from './read-models/calls.projection';
@@ -14,7 +14,7 @@ import { TrackingEventsPublisher } from './webhooks/call-events.publisher';
 import { PlivoWebhooksController } from './webhooks/plivo-webhooks.controller';
 
 @Module({})
-export class CallTrackingAppModule implements NestModule {
+export class CallTrackingAppModule {
   static forConfig(config: TrackingConfig): DynamicModule {
     return {
       module: CallTrackingAppModule,
@@ -31,9 +31,5 @@ export class CallTrackingAppModule implements NestModule {
         healthResponder('call-tracking'),
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(WebhookTimingMiddleware).forRoutes('plivo/*path');
   }
 }

@@ -1,8 +1,6 @@
 // The real call-tracking app (module, guard, controller, HTTP set-up) in-process, on the jest run's NATS
 // and MongoDB-wire servers, in its own namespace and database.
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { CallRequested } from '@contracts/calls/events';
 import { DEFAULT_CAMPAIGN_SETTINGS } from '@contracts/campaigns/settings';
@@ -15,7 +13,7 @@ import { testMongoUrl, testNatsUrl, uniqueName } from '@libs/testing/test-env';
 import { waitFor } from '@libs/testing/wait-for';
 import { CallTrackingAppModule } from '../src/app.module';
 import { loadTrackingConfig, TrackingConfig } from '../src/config';
-import { configureTrackingHttp } from '../src/http';
+import { configureTrackingHttp, createTrackingApp } from '../src/http';
 
 export const TEST_AUTH_TOKEN = 'tracking-test-auth-token';
 
@@ -39,7 +37,7 @@ export async function startTrackingApp(env: Record<string, string> = {}): Promis
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await NestFactory.create<NestExpressApplication>(CallTrackingAppModule.forConfig(config), { logger: false, bodyParser: false });
+  const app = await createTrackingApp(CallTrackingAppModule.forConfig(config), { logger: false });
   configureTrackingHttp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import { Request } from 'express';
+import { FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 import { CONFIG, LOGGER } from '@libs/nest/tokens';
 import { TrackingConfig } from '../config';
@@ -26,15 +26,15 @@ export class PlivoSignatureGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const result = checkSignature(
       {
         method: req.method,
         url: `${this.publicBase}${req.originalUrl}`,
         params: req.method === 'POST' && isPlainObject(req.body) ? req.body : {},
-        signature: req.header('x-plivo-signature-v3'),
-        mainAccountSignature: req.header('x-plivo-signature-ma-v3'),
-        nonce: req.header('x-plivo-signature-v3-nonce'),
+        signature: header(req, 'x-plivo-signature-v3'),
+        mainAccountSignature: header(req, 'x-plivo-signature-ma-v3'),
+        nonce: header(req, 'x-plivo-signature-v3-nonce'),
       },
       { authToken: this.config.PLIVO_AUTH_TOKEN, mainAuthToken: this.config.PLIVO_MAIN_AUTH_TOKEN },
     );
@@ -51,4 +51,10 @@ export class PlivoSignatureGuard implements CanActivate {
 
 function isPlainObject(value: unknown): value is Record<string, string | string[]> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A request header's value (the first, if sent more than once). */
+function header(req: FastifyRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,5 +1,5 @@
 import { Controller, createParamDecorator, ExecutionContext, Header, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { Request } from 'express';
+import { FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 import { LOGGER } from '@libs/nest/tokens';
 import { CallDirectory } from '../calls/call-directory';
@@ -12,7 +12,7 @@ type Params = Record<string, string | undefined>;
 
 /** The form parameters of a Plivo callback, one string per name ({} when there is no form body). */
 const PlivoParams = createParamDecorator((_: unknown, ctx: ExecutionContext): Params => {
-  const body = ctx.switchToHttp().getRequest<Request>().body as Record<string, unknown> | undefined;
+  const body = ctx.switchToHttp().getRequest<FastifyRequest>().body as Record<string, unknown> | undefined;
   if (typeof body !== 'object' || body === null) return {};
   return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
 });
