@@ -123,13 +123,13 @@ describe('Pacer (real NATS KV, several instances)', () => {
     await sleep(100);
     expect([counts.writes, recorded]).toEqual([1, false]);
     const admitting = Date.now();
-    await pacer.admit(); // one write, at once: the admission and the answer that waited
+    const second = (await pacer.admit())!; // one write, at once: the admission and the answer that waited
     expect(Date.now() - admitting).toBeLessThan(1_500);
     await answer;
     expect(counts.writes).toBe(2);
 
     const reporting = Date.now();
-    await first.withdrawn(); // a report with no admission to ride along: written when its wait is over
+    await second.answered(); // a report with no admission to ride along: written when its wait is over
     expect(Date.now() - reporting).toBeGreaterThanOrEqual(2_900);
     expect(counts.writes).toBe(3);
   });

@@ -3,7 +3,7 @@ import { KV, KvEntry, QueuedIterator } from 'nats';
 import { isKvConflict } from '@libs/nats/kv';
 import { OwnWrites } from '../shared/own-writes';
 import { sleep } from '../shared/sleep';
-import { admit, RateLimits, RateWindow, Report, settle } from './rate-window';
+import { admit, decodeWindow, emptyWindow, encodeWindow, RateLimits, RateWindow, Report, settle, size } from './rate-window';
 
 /** The window at a revision (0: no entry yet). */
 interface Snapshot {
@@ -172,7 +172,7 @@ export class Pacer {
       while (this.updates.length > 0 || this.admissions.length > 0) {
         if (this.admissions.length === 0 && !this.stopping) {
           const lingerUntil = this.updates[0].queuedAt + this.reportLingerMs;
-          if (lingerUntil > this.now() && Object.keys(snapshot.window).length * 2 < this.limits.cps) {
+          if (lingerUntil > this.now() && size(snapshot.window) * 2 < this.limits.cps) {
             this.lingering = true;
             this.wake = new AbortController();
             await sleep(lingerUntil - this.now(), this.wake.signal);
@@ -246,7 +246,7 @@ export class Pacer {
 
   /** CAS write; false when another instance wrote first. */
   private async write(snapshot: Snapshot, window: RateWindow): Promise<boolean> {
-    const data = encoder.encode(JSON.stringify(window));
+    const data = encoder.encode(encodeWindow(window, this.now()));
     try {
       await this.ownWrites.during(this.key, data, async () => {
         const revision = snapshot.revision ? await this.kv.update(this.key, data, snapshot.revision) : await this.kv.create(this.key, data);
@@ -277,8 +277,6 @@ function snapshotOf(entry: KvEntry | null): Snapshot {
 }
 
 function parse(entry: KvEntry | null): RateWindow {
-  if (!entry || entry.operation !== 'PUT' || entry.value.length === 0) return {};
-  const value = JSON.parse(decoder.decode(entry.value)) as unknown;
-  // An older dialer version stored a plain number (next free time) under this key.
-  return value && typeof value === 'object' ? (value as RateWindow) : {};
+  if (!entry || entry.operation !== 'PUT' || entry.value.length === 0) return emptyWindow();
+  return decodeWindow(JSON.parse(decoder.decode(entry.value)));
 }
