@@ -165,18 +165,23 @@ export class KvSlotLedger implements SlotLedger {
     return this.change(
       key,
       (holders) => {
-        let next = withoutCalls(holders, ended);
+        // One copy per scope and round, only when something changes: the holders of a busy scope are many.
+        let next = ended.size > 0 ? withoutCalls(holders, ended) : holders;
+        let size = count(next);
+        const freed = size < count(holders);
         let added = false;
         for (const { taker, taken } of takings) {
           const limit = taker.scopes.find((s) => s.key === key)!.limit;
-          const result: TakeResult = taker.holder in next ? 'held' : Object.keys(next).length < limit ? 'added' : 'full';
+          const result: TakeResult = taker.holder in next ? 'held' : size < limit ? 'added' : 'full';
           if (result === 'added') {
-            next = { ...next, [taker.holder]: this.now() + taker.leaseMs };
+            if (next === holders) next = { ...holders };
+            next[taker.holder] = this.now() + taker.leaseMs;
+            size++;
             added = true;
           }
           taken.set(key, result);
         }
-        return added || Object.keys(next).length !== Object.keys(holders).length ? next : undefined;
+        return added || freed ? next : undefined;
       },
       // With nothing to free, "full" or "held" on a view a moment old is safe: the job waits for the next change.
       { trustCachedNoChange: ended.size === 0 },
@@ -218,7 +223,7 @@ export class KvSlotLedger implements SlotLedger {
   }
 
   async usage(scopeKey: string): Promise<number> {
-    return Object.keys(this.live(parse(await this.kv.get(scopeKey)))).length;
+    return count(this.live(parse(await this.kv.get(scopeKey))));
   }
 
   /** Call ids holding a slot of one scope now. */
@@ -268,8 +273,9 @@ export class KvSlotLedger implements SlotLedger {
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
       const cached = i === 0 ? this.cache.get(key) : undefined;
       const snapshot = cached ?? (await this.read(key));
-      const live = this.live(snapshot.holders);
-      const next = mutate(live) ?? (Object.keys(live).length !== Object.keys(snapshot.holders).length ? live : undefined);
+      // Not copied while no lease has run out; `mutate` copies what it changes.
+      const live = this.now() < snapshot.firstExpiry ? snapshot.holders : this.live(snapshot.holders);
+      const next = mutate(live) ?? (count(live) < snapshot.size ? live : undefined);
       if (!next) {
         if (cached && !trustCachedNoChange) continue;
         return;
@@ -281,7 +287,7 @@ export class KvSlotLedger implements SlotLedger {
           this.remember(key, snapshotOf(revision, next));
         });
         // Our own write freed a slot: local lanes need not wait for the watch to hear of it.
-        if (Object.keys(next).length < snapshot.size) this.wakeAll();
+        if (count(next) < snapshot.size) this.wakeAll();
         return;
       } catch (e) {
         if (!isKvConflict(e)) throw e;
@@ -305,12 +311,12 @@ export class KvSlotLedger implements SlotLedger {
 
   private liveCount(snapshot: Snapshot | undefined): number {
     if (!snapshot) return 0;
-    return this.now() < snapshot.firstExpiry ? snapshot.size : Object.keys(this.live(snapshot.holders)).length;
+    return this.now() < snapshot.firstExpiry ? snapshot.size : count(this.live(snapshot.holders));
   }
 
   private live(holders: Holders): Holders {
     const now = this.now();
-    return Object.fromEntries(Object.entries(holders).filter(([, expires]) => expires > now));
+    return holdersWhere(holders, (_holder, expires) => expires > now);
   }
 }
 
@@ -321,7 +327,20 @@ const inEveryScope = ({ taker, taken }: Taking) => taker.scopes.every((s) => tak
 const scopesWith = ({ taker, taken }: Taking, result: TakeResult) => taker.scopes.filter((s) => taken.get(s.key) === result).map((s) => s.key);
 
 function withoutCalls(holders: Holders, callIds: Set<string>): Holders {
-  return Object.fromEntries(Object.entries(holders).filter(([holder]) => !callIds.has(callIdOfHolder(holder))));
+  return holdersWhere(holders, (holder) => !callIds.has(callIdOfHolder(holder)));
+}
+
+/** A fresh copy of the holders `keep` keeps. Loops, not entries/filter/fromEntries: they run for every scope of every round. */
+function holdersWhere(holders: Holders, keep: (holder: string, expires: number) => boolean): Holders {
+  const kept: Holders = {};
+  for (const holder in holders) if (keep(holder, holders[holder])) kept[holder] = holders[holder];
+  return kept;
+}
+
+function count(holders: Holders): number {
+  let n = 0;
+  for (const _holder in holders) n++;
+  return n;
 }
 
 function parse(entry: KvEntry | null): Holders {
