@@ -22,6 +22,8 @@ const PROJECTION_POLL_MS = 250;
 const PROJECTION_WAIT_MS = 10 * 60_000;
 /** How long a campaign's retry settings are reused for the calls that end: a change applies to calls ending from then on. */
 const SETTINGS_TTL_MS = 1_000;
+/** Longer than almost any call; a call's end found without its entry reads the contact instead. */
+const CALLS_BEFORE_TTL_MS = 60 * 60_000;
 /** Call events are taken in bursts at most this often (see BurstPull). */
 const OUTCOMES_BURST_MS = 100;
 
@@ -43,6 +45,12 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       return campaign.settings;
     },
   });
+
+  /**
+   * Calls each contact had made when its call was requested, by call id, so that the call's end needs no
+   * read: only that end changes the count meanwhile (a retry request resets only contacts already final).
+   */
+  private readonly callsBefore = new LRUCache<string, number>({ max: 100_000, ttl: CALLS_BEFORE_TTL_MS });
 
   constructor(
     @Inject(NATS) private readonly nats: NatsContext,
@@ -88,12 +96,12 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
       return;
     }
     if (event.type === 'CallRequested') {
-      if (!(await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt))) {
-        if (!(await this.contacts.exists(contactId))) {
-          await this.untilProjected(contactId, keepAlive);
-          await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt);
-        }
+      let callsBefore = await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt);
+      if (callsBefore === undefined && !(await this.contacts.exists(contactId))) {
+        await this.untilProjected(contactId, keepAlive);
+        callsBefore = await this.contacts.callRequested(contactId, callId, attempt, event.occurredAt);
       }
+      if (callsBefore !== undefined) this.callsBefore.set(callId, callsBefore);
       this.feeder.request(campaignId);
       return;
     }
@@ -120,17 +128,24 @@ export class CallOutcomeProcessor implements OnApplicationBootstrap, OnModuleDes
 
   private async callEnded(event: CallEnded, keepAlive: () => void): Promise<void> {
     const { contactId, callId, attempt, campaignId, outcome, endedAt } = event.data;
+    const callsBefore = this.callsBefore.get(callId) ?? (await this.callsMadeBy(contactId, keepAlive));
+    this.callsBefore.delete(callId);
+    const settings = (await this.settings.fetch(campaignId))!;
+    const next = afterCall(outcome, callsBefore + 1, settings, endedAt);
+    const applied = await this.contacts.callEnded(contactId, callId, attempt, outcome, next, event.occurredAt);
+    // A redelivery after a crash finds the update already made, but the retry notice may still be missing.
+    const now = applied ? { ...next, lastCallId: callId, calls: callsBefore + 1 } : await this.contacts.get(contactId);
+    if (now?.status === 'retry_scheduled' && now.lastCallId === callId) await this.publishRetry(event, now.retryAt!, now.calls);
+  }
+
+  /** The calls a contact has made, read from the read model (its request was handled by another instance, or before a restart). */
+  private async callsMadeBy(contactId: string, keepAlive: () => void): Promise<number> {
     let contact = await this.contacts.get(contactId);
     if (!contact) {
       await this.untilProjected(contactId, keepAlive);
       contact = (await this.contacts.get(contactId))!;
     }
-    const settings = (await this.settings.fetch(campaignId))!;
-    const next = afterCall(outcome, contact.calls + 1, settings, endedAt);
-    const applied = await this.contacts.callEnded(contactId, callId, attempt, outcome, next, event.occurredAt);
-    // A redelivery after a crash finds the update already made, but the retry notice may still be missing.
-    const now = applied ? { ...next, lastCallId: callId, calls: contact.calls + 1 } : await this.contacts.get(contactId);
-    if (now?.status === 'retry_scheduled' && now.lastCallId === callId) await this.publishRetry(event, now.retryAt!, now.calls);
+    return contact.calls;
   }
 
   private async publishRetry(ended: CallEnded, retryAt: string, callsMade: number): Promise<void> {

@@ -123,13 +123,18 @@ export class ContactsReadModel {
     );
   }
 
-  /** Attempt `attempt` started. Order-tolerant: a late request never reopens a finished attempt. */
-  async callRequested(contactId: string, callId: string, attempt: number, at: string): Promise<boolean> {
-    const result = await this.collection.updateOne(
+  /**
+   * Attempt `attempt` started. Order-tolerant: a late request never reopens a finished attempt. Returns
+   * the calls the contact had made before it (what its end is counted from), or undefined when nothing
+   * applied (a stale request, or a contact not projected yet).
+   */
+  async callRequested(contactId: string, callId: string, attempt: number, at: string): Promise<number | undefined> {
+    const contact = await this.collection.findOneAndUpdate(
       { _id: contactId, $or: [{ attempts: { $lt: attempt } }, { attempts: attempt, status: { $in: ['pending', 'queued'] } }] },
       { $set: { status: 'calling', attempts: attempt, lastCallId: callId, updatedAt: at } },
+      // No projection: FerretDB does not take one with findAndModify.
     );
-    return result.matchedCount > 0;
+    return contact?.calls;
   }
 
   async exists(contactId: string): Promise<boolean> {
