@@ -6,7 +6,7 @@ import { testNatsUrl, uniqueName } from '@libs/testing/test-env';
 import { sleep } from '../shared/sleep';
 import { BotWarmup, noWarmup } from '../warmup/bot-warmup';
 import { CallPlacer, CallPlacerDeps } from './call-placer';
-import { Pacer } from './pacer';
+import { PacedRequest, Pacer } from './pacer';
 import { decodeWindow, emptyWindow, RateWindow, size } from './rate-window';
 
 const job: DialJob = { campaignId: 'c1', clientId: 'k1', contactId: 'ct1', attempt: 1, phoneNumber: '+14155550100', priority: 0, correlationId: 'x' };
@@ -116,6 +116,8 @@ describe('CallPlacer and the pacer (real NATS KV)', () => {
     expect(requests).toEqual([job.phoneNumber]);
     const window = await windowOf(kv);
     expect(admissions).toHaveBeenCalledTimes(2); // the request went out on a new admission
+    const renewed = (await admissions.mock.results[1].value) as PacedRequest;
+    expect(Date.now() - renewed.admittedAt).toBeLessThan(1_000);
     expect(size(window)).toBe(1); // and the old one was given back
   });
 });

@@ -168,7 +168,7 @@ export class KvSlotLedger implements SlotLedger {
         // One copy per scope and round, only when something changes: the holders of a busy scope are many.
         let next = ended.size > 0 ? withoutCalls(holders, ended) : holders;
         let size = count(next);
-        const freed = size < count(holders);
+        const freed = next !== holders && size < count(holders);
         let added = false;
         for (const { taker, taken } of takings) {
           const limit = taker.scopes.find((s) => s.key === key)!.limit;
@@ -273,9 +273,9 @@ export class KvSlotLedger implements SlotLedger {
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
       const cached = i === 0 ? this.cache.get(key) : undefined;
       const snapshot = cached ?? (await this.read(key));
-      // Not copied while no lease has run out; `mutate` copies what it changes.
+      // Not copied while no lease has run out (a copy means one has: the soonest); `mutate` copies what it changes.
       const live = this.now() < snapshot.firstExpiry ? snapshot.holders : this.live(snapshot.holders);
-      const next = mutate(live) ?? (count(live) < snapshot.size ? live : undefined);
+      const next = mutate(live) ?? (live !== snapshot.holders ? live : undefined);
       if (!next) {
         if (cached && !trustCachedNoChange) continue;
         return;
