@@ -36,6 +36,17 @@ describe('Plivo webhook signatures (real app, real NATS)', () => {
     expect(await ringsStored(call.callId)).toBe(1);
   });
 
+  it('refuses a signed form body over 64 KB with 413 and publishes nothing; one under it is accepted', async () => {
+    const call = await newCall();
+    const padded = (bytes: number) => ({ ...ringParams, Padding: 'x'.repeat(bytes) });
+    const tooLarge = await postWebhook(local(call.ring), padded(64 * 1024), TEST_AUTH_TOKEN, { signedUrl: publicUrl(call.ring) });
+    expect(tooLarge.status).toBe(413);
+    expect(await ringsStored(call.callId)).toBe(0);
+    const justUnder = await postWebhook(local(call.ring), padded(60 * 1024), TEST_AUTH_TOKEN, { signedUrl: publicUrl(call.ring) });
+    expect(justUnder.status).toBe(200);
+    expect(await ringsStored(call.callId)).toBe(1);
+  });
+
   it('accepts a signature over a URL with a query string (query params sorted into the signed URL)', async () => {
     const call = await newCall();
     const path = `${call.ring}?z=last&a=first`;
