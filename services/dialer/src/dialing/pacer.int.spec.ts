@@ -60,6 +60,26 @@ describe('Pacer (real NATS KV, several instances)', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
 
+  it('counts the requests of a window an older dialer stored', async () => {
+    const bucket = uniqueName('pacer');
+    const nc = await connect({ servers: testNatsUrl() });
+    connections.push(nc);
+    const kv = await nc.jetstream().views.kv(bucket, { history: 1 });
+    // { id: [admittedAt, answeredAt] }: one in flight, one answered just now (it counts for a second more).
+    const now = Date.now();
+    await kv.put('pacer', JSON.stringify({ old1: [now, 0], old2: [now - 50, now] }));
+    const pacer = new Pacer(kv, 'pacer', { cps: 2, inFlightExpiryMs: 5_000 });
+    await pacer.start();
+    pacers.push(pacer);
+    let admittedAt = 0;
+    const waiting = pacer.admit().then((r) => ((admittedAt = Date.now()), r));
+    await sleep(500);
+    expect(admittedAt).toBe(0); // both old requests count: the window is full
+    await waiting; // until the answered one stops counting
+    expect(admittedAt - now).toBeGreaterThanOrEqual(990);
+    expect(admittedAt - now).toBeLessThan(2_000);
+  });
+
   it('wakes a waiting request as soon as an answer frees the window', async () => {
     const [a, b] = await pacerSet(2, 1);
     const first = (await a.admit())!;
