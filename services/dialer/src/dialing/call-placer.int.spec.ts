@@ -2,6 +2,7 @@ import { connect, KV, NatsConnection } from 'nats';
 import pino from 'pino';
 import { DialJob } from '@contracts/dialing/dial-job';
 import { CampaignRuntime } from '@contracts/dialing/runtime';
+import { holdsOn } from '@libs/testing/signal-holds';
 import { testNatsUrl, uniqueName } from '@libs/testing/test-env';
 import { sleep } from '../shared/sleep';
 import { BotWarmup, noWarmup } from '../warmup/bot-warmup';
@@ -95,6 +96,15 @@ describe('CallPlacer and the pacer (real NATS KV)', () => {
     expect(requests).toHaveLength(1);
     await sleep(1_100); // the sent request stops counting a second after its answer
     expect(await admitsWithin(pacer, 1_000)).toBe(true);
+  });
+
+  it("leaves nothing on the dialer's stop signal once a call is placed (it lives as long as the campaign dials)", async () => {
+    const { placer, requests } = await setUp();
+    const attempt = { job, callId: 'ct1-a1', from: campaign.fromNumber, campaign, holder: 'ct1-a1@t.1', scopeKeys: ['campaign.c1'], acquiredAt: Date.now() };
+    const stop = new AbortController();
+    await placer.place(attempt, { keepAlive: () => undefined, ack: () => undefined, giveBack: () => undefined }, stop.signal);
+    expect(requests).toEqual([job.phoneNumber]);
+    expect(holdsOn(stop.signal)).toBe(0);
   });
 
   it('with a warm-up to wait for, asks the pacer for nothing before the warm-up is over', async () => {

@@ -17,6 +17,7 @@ import { BotWarmup } from '../warmup/bot-warmup';
 import { WarmupResult } from '../warmup/warmup-policy';
 import { CallEventsPublisher } from './call-events.publisher';
 import { DoNotCall } from './do-not-call';
+import { LinkedSignal } from '../shared/linked-signal';
 import { sleep } from '../shared/sleep';
 import { PacedRequest, Pacer } from './pacer';
 import { webhookUrls } from './webhook-urls';
@@ -133,15 +134,16 @@ export class CallPlacer {
   async place(attempt: HeldAttempt, queued: QueuedJob, stop?: AbortSignal, started?: HeadStart): Promise<void> {
     const { job, callId, from } = attempt;
     const lease = this.keepSlots(attempt, queued);
-    const waits = stop ? AbortSignal.any([stop, lease.lost]) : lease.lost;
+    const waits = new LinkedSignal([stop, lease.lost]);
     const { refusal, admit } = started ?? this.headStart(job);
     let warmup: WarmupResult | undefined;
     let paced: PacedRequest | undefined;
     try {
-      warmup = await this.warmUp(attempt, waits);
+      warmup = await this.warmUp(attempt, waits.signal);
       // Asked for even when the waits were cut short: an early admission made meanwhile is given back below.
-      if (!warmup || warmup.ok) paced = await admit(waits);
+      if (!warmup || warmup.ok) paced = await admit(waits.signal);
     } finally {
+      waits.release();
       lease.stop();
     }
     if (stop?.aborted) return this.giveBack(attempt, queued, paced);
@@ -264,8 +266,8 @@ export class CallPlacer {
           for (;;) {
             if (!paced) {
               // In good time before the call timeout.
-              const deadline = AbortSignal.timeout(Math.max(0, claimedAt + this.deps.leaseMs / 2 - Date.now()));
-              paced = await this.deps.pacer.admit(stop ? AbortSignal.any([stop, deadline]) : deadline);
+              const waits = new LinkedSignal([stop], Math.max(0, claimedAt + this.deps.leaseMs / 2 - Date.now()));
+              paced = await this.deps.pacer.admit(waits.signal).finally(() => waits.release());
               if (!paced) return stop?.aborted ? NOT_DIALLED_DIALER_STOPPING : 'plivo_retries_out_of_time';
             }
             const calledOff = await this.fence(job, paced, status ?? this.deps.statusNow(job.campaignId));

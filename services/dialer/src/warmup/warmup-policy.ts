@@ -1,3 +1,4 @@
+import { LinkedSignal } from '../shared/linked-signal';
 import { sleep } from '../shared/sleep';
 
 /** What a warm-up ended with; `attempts` and `durationMs` are recorded on the call. */
@@ -48,14 +49,15 @@ export async function warmUp(
   let lastError: string | undefined;
   for (let attempt = 1; attempt <= policy.tries; attempt++) {
     if (stop?.aborted) return { ok: false, attempts: attempt - 1, durationMs: clock.now() - started, lastError, aborted: true };
-    const timeout = AbortSignal.timeout(policy.timeoutMs);
-    const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
+    const deadline = new LinkedSignal([stop], policy.timeoutMs);
     try {
-      await withDeadline(tryOnce(signal), signal);
+      await withDeadline(tryOnce(deadline.signal), deadline.signal);
       return { ok: true, attempts: attempt, durationMs: clock.now() - started };
     } catch (e) {
       if (stop?.aborted) return { ok: false, attempts: attempt, durationMs: clock.now() - started, lastError: describe(e), aborted: true };
-      lastError = timeout.aborted ? `timed out after ${policy.timeoutMs} ms` : describe(e);
+      lastError = deadline.timedOut ? `timed out after ${policy.timeoutMs} ms` : describe(e);
+    } finally {
+      deadline.release();
     }
     if (attempt < policy.tries) await clock.sleep(delays[attempt - 1], stop);
   }

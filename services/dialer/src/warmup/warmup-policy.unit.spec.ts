@@ -1,3 +1,4 @@
+import { holdsOn } from '@libs/testing/signal-holds';
 import { realClock, warmUp, warmupBackoffDelays, WarmupClock, WarmupPolicy } from './warmup-policy';
 
 const policy = (p: Partial<WarmupPolicy> = {}): WarmupPolicy => ({ tries: 3, timeoutMs: 30, backoffMs: 5, maxBackoffMs: 1_000, ...p });
@@ -31,6 +32,15 @@ describe('warmUp', () => {
     const result = await warmUp(failing(0).tryOnce, policy(), clock);
     expect(result).toMatchObject({ ok: true, attempts: 1 });
     expect(clock.waits).toEqual([]);
+  });
+
+  it('leaves nothing on the stop signal once over, whether a try worked, failed or timed out', async () => {
+    const stop = new AbortController();
+    const slow = () => new Promise<void>((r) => setTimeout(r, 100));
+    await warmUp(failing(0).tryOnce, policy(), recordingClock(), stop.signal);
+    await warmUp(failing(5).tryOnce, policy({ tries: 2 }), recordingClock(), stop.signal);
+    expect(await warmUp(slow, policy({ tries: 1, timeoutMs: 10 }), recordingClock(), stop.signal)).toMatchObject({ ok: false, lastError: 'timed out after 10 ms' });
+    expect(holdsOn(stop.signal)).toBe(0);
   });
 
   it('retries with backoff and reports the try that worked', async () => {
