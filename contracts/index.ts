@@ -7,6 +7,7 @@ export * from './clients/events';
 export * from './calls/events';
 export * from './dialing/dial-job';
 export * from './dialing/runtime';
+export * from './dialing/limits';
 export * from './lists/events';
 export * from './lists/commands';
 export * from './dnc/events';

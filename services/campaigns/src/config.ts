@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { MAX_CONCURRENT_CALLS_PER_SCOPE } from '@contracts/dialing/limits';
 import { loadConfig, mongoEnv, natsEnv } from '@libs/config/env';
 
 export const campaignsConfigShape = {
   ...natsEnv,
   ...mongoEnv,
-  DEFAULT_CLIENT_MAX_CALLS: z.coerce.number().int().min(1).default(10),
+  DEFAULT_CLIENT_MAX_CALLS: z.coerce.number().int().min(1).max(MAX_CONCURRENT_CALLS_PER_SCOPE).default(10),
   /** Largest number of contacts one add-contacts request may carry. */
   MAX_CONTACTS_PER_REQUEST: z.coerce.number().int().min(1).default(10_000),
   /** How long adding or removing do-not-call numbers waits for the change to reach the `dnc` KV bucket (then 409). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CONCURRENT_CALLS_PER_SCOPE } from '@contracts/dialing/limits';
 import { loadConfig, natsEnv } from '@libs/config/env';
 
 export const dialerConfigShape = {
@@ -11,8 +12,9 @@ export const dialerConfigShape = {
   /** Time limit of one Call API request; kept under the 10 s shutdown deadline. */
   PLIVO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(9_000).default(8_000),
   PUBLIC_BASE_URL: z.string().url(),
-  GLOBAL_MAX_CALLS: z.coerce.number().int().min(1).default(50),
-  DEFAULT_CLIENT_MAX_CALLS: z.coerce.number().int().min(1).default(10),
+  /** Each scope's limit is capped: its slots are one KV entry, which must fit in a NATS message. */
+  GLOBAL_MAX_CALLS: z.coerce.number().int().min(1).max(MAX_CONCURRENT_CALLS_PER_SCOPE).default(50),
+  DEFAULT_CLIENT_MAX_CALLS: z.coerce.number().int().min(1).max(MAX_CONCURRENT_CALLS_PER_SCOPE).default(10),
   CALL_TIMEOUT_MINUTES: z.coerce.number().positive().default(10),
   BOT_WARMUP_URL: z.string().url().optional(),
   BOT_WARMUP_TIMEOUT: z.coerce.number().int().positive().default(60_000),

@@ -1,7 +1,9 @@
 import { connect, NatsConnection } from 'nats';
 import { testNatsUrl, uniqueName } from '@libs/testing/test-env';
+import { MAX_CONCURRENT_CALLS_PER_SCOPE } from '@contracts/dialing/limits';
+import { callIdOf } from '@contracts/dialing/dial-job';
 import { KvSlotLedger } from './kv-slot-ledger';
-import { SlotScope } from './slot-ledger';
+import { holderOf, SlotScope } from './slot-ledger';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = (n: number) => Math.floor(Math.random() * n);
@@ -184,5 +186,16 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     await ledger.endCalls([{ callId: 'call-1', scopeKeys: scopes.map((s) => s.key) }]);
     expect(await again).toBe('changed');
     expect(await ledger.holders('client.k')).toEqual(['call-2']);
+  });
+
+  it('holds as many calls as the largest limit allowed, with the longest holder ids (the entry fits in a NATS message)', async () => {
+    const ledger = await freshLedger();
+    const scope = [{ key: 'global', limit: MAX_CONCURRENT_CALLS_PER_SCOPE }];
+    // A contact id is 24 hex characters; a holder adds the attempt, the dialer's token and its counter.
+    const longest = (i: number) => holderOf(callIdOf(i.toString(16).padStart(24, 'f'), 99), `ffffffff.${99_999_999 - i}`);
+    const results = await Promise.all(Array.from({ length: MAX_CONCURRENT_CALLS_PER_SCOPE }, (_, i) => ledger.acquire(scope, longest(i), 600_000)));
+    expect(results.filter((r) => r.outcome === 'acquired')).toHaveLength(MAX_CONCURRENT_CALLS_PER_SCOPE);
+    expect(await ledger.acquire(scope, longest(MAX_CONCURRENT_CALLS_PER_SCOPE), 600_000)).toMatchObject({ outcome: 'full' });
+    expect(await ledger.usage('global')).toBe(MAX_CONCURRENT_CALLS_PER_SCOPE);
   });
 });

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsISO8601, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsTimeZone, IsUrl, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { MAX_CONCURRENT_CALLS_PER_SCOPE } from '@contracts/dialing/limits';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
@@ -13,7 +14,7 @@ export class CallWindowDto {
 }
 
 export class CampaignSettingsDto {
-  @ApiPropertyOptional({ default: 3, minimum: 1 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) concurrentCallsLimit?: number;
+  @ApiPropertyOptional({ default: 3, minimum: 1, maximum: MAX_CONCURRENT_CALLS_PER_SCOPE }) @IsOptional() @IsInt() @Min(1) @Max(MAX_CONCURRENT_CALLS_PER_SCOPE) concurrentCallsLimit?: number;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() retryFailedCalls?: boolean;
   @ApiPropertyOptional({ default: 3 }) @IsOptional() @IsInt() @Min(0) @Max(20) maxRetryAttempts?: number;
   @ApiPropertyOptional({ default: 30 }) @IsOptional() @IsNumber() @Min(0) retryDelayMinutes?: number;
