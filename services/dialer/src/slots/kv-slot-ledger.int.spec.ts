@@ -198,4 +198,23 @@ describe('KvSlotLedger (real NATS KV, several instances)', () => {
     expect(await ledger.acquire(scope, longest(MAX_CONCURRENT_CALLS_PER_SCOPE), 600_000)).toMatchObject({ outcome: 'full' });
     expect(await ledger.usage('global')).toBe(MAX_CONCURRENT_CALLS_PER_SCOPE);
   });
+
+  it('stores a scope as a JSON object of holder id -> lease expiry, and reads one written so by another', async () => {
+    const kv = await connections[0].jetstream().views.kv(uniqueName('slots'), { history: 1 });
+    const ledger = new KvSlotLedger(kv);
+    await ledger.start();
+    freshLedgers.push(ledger);
+    const before = Date.now();
+    await ledger.acquire([{ key: 'campaign.f', limit: 3 }], 'call-1@a.1', 60_000);
+    const stored = (await kv.get('campaign.f'))!.json<Record<string, number>>();
+    expect(Object.keys(stored)).toEqual(['call-1@a.1']);
+    expect(stored['call-1@a.1']).toBeGreaterThanOrEqual(before + 60_000);
+
+    await kv.put('campaign.f', new TextEncoder().encode(JSON.stringify({ ...stored, 'call-2@b.1': Date.now() + 60_000 })));
+    await sleep(200); // the watch
+    expect(ledger.freeSlots([{ key: 'campaign.f', limit: 3 }])).toBe(1);
+    expect(await ledger.acquire([{ key: 'campaign.f', limit: 3 }], 'call-3@a.2', 60_000)).toMatchObject({ outcome: 'acquired' });
+    expect((await ledger.holders('campaign.f')).sort()).toEqual(['call-1', 'call-2', 'call-3']);
+    expect(await ledger.acquire([{ key: 'campaign.f', limit: 3 }], 'call-4@a.3', 60_000)).toMatchObject({ outcome: 'full' });
+  });
 });

@@ -4,8 +4,12 @@ import { GroupCommit } from '@libs/concurrency/group-commit';
 import { OwnWrites } from '../shared/own-writes';
 import { AcquireResult, callIdOfHolder, EndedCall, SlotLedger, SlotScope, SlotTaker, WaitResult } from './slot-ledger';
 
-/** Holders of one scope: holder id -> lease expiry (epoch ms). */
-type Holders = Record<string, number>;
+/**
+ * Holders of one scope: holder id -> lease expiry (epoch ms). A Map, not a plain object: a scope may
+ * hold up to 10,000 holders, and counting, copying and walking a large object cost a round several
+ * times more (stored as a JSON object all the same).
+ */
+type Holders = Map<string, number>;
 /** One scope's entry at a revision (0: no entry yet). */
 interface Snapshot {
   revision: number;
@@ -16,13 +20,9 @@ interface Snapshot {
 }
 
 function snapshotOf(revision: number, holders: Holders): Snapshot {
-  let size = 0;
   let firstExpiry = Infinity;
-  for (const holder in holders) {
-    size++;
-    firstExpiry = Math.min(firstExpiry, holders[holder]);
-  }
-  return { revision, holders, size, firstExpiry };
+  for (const expires of holders.values()) firstExpiry = Math.min(firstExpiry, expires);
+  return { revision, holders, size: holders.size, firstExpiry };
 }
 
 const isScopeKey = (key: string) => key.startsWith('campaign.') || key.startsWith('client.') || key === 'global';
@@ -106,8 +106,9 @@ export class KvSlotLedger implements SlotLedger {
     await Promise.all(
       scopeKeys.map((key) =>
         this.change(key, (holders) => {
-          if (!(holder in holders)) return undefined;
-          const { [holder]: _gone, ...rest } = holders;
+          if (!holders.has(holder)) return undefined;
+          const rest = new Map(holders);
+          rest.delete(holder);
           return rest;
         }),
       ),
@@ -167,15 +168,15 @@ export class KvSlotLedger implements SlotLedger {
       (holders) => {
         // One copy per scope and round, only when something changes: the holders of a busy scope are many.
         let next = ended.size > 0 ? withoutCalls(holders, ended) : holders;
-        let size = count(next);
-        const freed = next !== holders && size < count(holders);
+        let size = next.size;
+        const freed = next !== holders && size < holders.size;
         let added = false;
         for (const { taker, taken } of takings) {
           const limit = taker.scopes.find((s) => s.key === key)!.limit;
-          const result: TakeResult = taker.holder in next ? 'held' : size < limit ? 'added' : 'full';
+          const result: TakeResult = next.has(taker.holder) ? 'held' : size < limit ? 'added' : 'full';
           if (result === 'added') {
-            if (next === holders) next = { ...holders };
-            next[taker.holder] = this.now() + taker.leaseMs;
+            if (next === holders) next = new Map(holders);
+            next.set(taker.holder, this.now() + taker.leaseMs);
             size++;
             added = true;
           }
@@ -213,8 +214,8 @@ export class KvSlotLedger implements SlotLedger {
       scopeKeys.map(async (key) => {
         let found = true;
         await this.change(key, (holders) => {
-          found = holder in holders;
-          return found ? { ...holders, [holder]: this.now() + leaseMs } : undefined;
+          found = holders.has(holder);
+          return found ? new Map(holders).set(holder, this.now() + leaseMs) : undefined;
         });
         return found;
       }),
@@ -223,12 +224,12 @@ export class KvSlotLedger implements SlotLedger {
   }
 
   async usage(scopeKey: string): Promise<number> {
-    return count(this.live(parse(await this.kv.get(scopeKey))));
+    return this.live(parse(await this.kv.get(scopeKey))).size;
   }
 
   /** Call ids holding a slot of one scope now. */
   async holders(scopeKey: string): Promise<string[]> {
-    return [...new Set(Object.keys(this.live(parse(await this.kv.get(scopeKey)))).map(callIdOfHolder))];
+    return [...new Set([...this.live(parse(await this.kv.get(scopeKey))).keys()].map(callIdOfHolder))];
   }
 
   waitForChange(timeoutMs: number, taker?: SlotTaker): Promise<WaitResult> {
@@ -280,14 +281,14 @@ export class KvSlotLedger implements SlotLedger {
         if (cached && !trustCachedNoChange) continue;
         return;
       }
-      const data = encoder.encode(JSON.stringify(next));
+      const data = encode(next);
       try {
         await this.ownWrites.during(key, data, async () => {
           const revision = snapshot.revision ? await this.kv.update(key, data, snapshot.revision) : await this.kv.create(key, data);
           this.remember(key, snapshotOf(revision, next));
         });
         // Our own write freed a slot: local lanes need not wait for the watch to hear of it.
-        if (count(next) < snapshot.size) this.wakeAll();
+        if (next.size < snapshot.size) this.wakeAll();
         return;
       } catch (e) {
         if (!isKvConflict(e)) throw e;
@@ -311,7 +312,7 @@ export class KvSlotLedger implements SlotLedger {
 
   private liveCount(snapshot: Snapshot | undefined): number {
     if (!snapshot) return 0;
-    return this.now() < snapshot.firstExpiry ? snapshot.size : count(this.live(snapshot.holders));
+    return this.now() < snapshot.firstExpiry ? snapshot.size : this.live(snapshot.holders).size;
   }
 
   private live(holders: Holders): Holders {
@@ -330,20 +331,21 @@ function withoutCalls(holders: Holders, callIds: Set<string>): Holders {
   return holdersWhere(holders, (holder) => !callIds.has(callIdOfHolder(holder)));
 }
 
-/** A fresh copy of the holders `keep` keeps. Loops, not entries/filter/fromEntries: they run for every scope of every round. */
+/** A fresh copy of the holders `keep` keeps. */
 function holdersWhere(holders: Holders, keep: (holder: string, expires: number) => boolean): Holders {
-  const kept: Holders = {};
-  for (const holder in holders) if (keep(holder, holders[holder])) kept[holder] = holders[holder];
+  const kept: Holders = new Map();
+  for (const [holder, expires] of holders) if (keep(holder, expires)) kept.set(holder, expires);
   return kept;
 }
 
-function count(holders: Holders): number {
-  let n = 0;
-  for (const _holder in holders) n++;
-  return n;
+/** As stored: a JSON object of holder id -> lease expiry. */
+function encode(holders: Holders): Uint8Array {
+  const entries: string[] = [];
+  for (const [holder, expires] of holders) entries.push(`${JSON.stringify(holder)}:${expires}`);
+  return encoder.encode(`{${entries.join(',')}}`);
 }
 
 function parse(entry: KvEntry | null): Holders {
-  if (!entry || entry.operation !== 'PUT' || entry.value.length === 0) return {};
-  return JSON.parse(decoder.decode(entry.value)) as Holders;
+  if (!entry || entry.operation !== 'PUT' || entry.value.length === 0) return new Map();
+  return new Map(Object.entries(JSON.parse(decoder.decode(entry.value)) as Record<string, number>));
 }
