@@ -267,18 +267,25 @@ export class KvSlotLedger implements SlotLedger {
   /**
    * Read-modify-write of one scope with CAS on its revision; `mutate` returns the new holders or
    * undefined for "no change". Expired holders are dropped before `mutate` sees them. The first try
-   * works on the cached revision (no read); a conflict, or a "no change" the caller cannot take from
-   * a view that may be a moment old, reads the entry afresh.
+   * works on the cached revision (no read), and so does a try after a conflict once the cache holds a
+   * newer revision than the refused one; otherwise, and after a "no change" the caller cannot take from
+   * a view that may be a moment old, the entry is read afresh.
    */
   private async change(key: string, mutate: (holders: Holders) => Holders | undefined, { trustCachedNoChange = false } = {}): Promise<void> {
+    let useCache = true;
+    let refusedAt = 0;
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
-      const cached = i === 0 ? this.cache.get(key) : undefined;
-      const snapshot = cached ?? (await this.read(key));
+      const known = this.cache.get(key);
+      const cached: Snapshot | undefined = useCache && known && known.revision > refusedAt ? known : undefined;
+      const snapshot: Snapshot = cached ?? (await this.read(key));
       // Not copied while no lease has run out (a copy means one has: the soonest); `mutate` copies what it changes.
       const live = this.now() < snapshot.firstExpiry ? snapshot.holders : this.live(snapshot.holders);
       const next = mutate(live) ?? (live !== snapshot.holders ? live : undefined);
       if (!next) {
-        if (cached && !trustCachedNoChange) continue;
+        if (cached && !trustCachedNoChange) {
+          useCache = false;
+          continue;
+        }
         return;
       }
       const data = encode(next);
@@ -292,6 +299,8 @@ export class KvSlotLedger implements SlotLedger {
         return;
       } catch (e) {
         if (!isKvConflict(e)) throw e;
+        // Another instance wrote first. The watch has usually brought its revision by now: no read then.
+        [useCache, refusedAt] = [true, snapshot.revision];
       }
     }
     throw new Error(`slot ${key}: too much contention`);
