@@ -16,7 +16,7 @@ export class LinkedSignal {
     for (const source of sources) {
       if (!source) continue;
       if (source.aborted) {
-        this.controller.abort(source.reason);
+        this.abort(source.reason);
         return;
       }
       const follow = () => this.abort(source.reason);

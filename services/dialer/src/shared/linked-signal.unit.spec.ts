@@ -17,10 +17,11 @@ describe('LinkedSignal', () => {
     expect(linked.timedOut).toBe(false);
   });
 
-  it('is aborted from the start when a source already is', () => {
-    const source = new AbortController();
+  it('is aborted from the start when a source already is, and follows none of the others', () => {
+    const [live, source] = [new AbortController(), new AbortController()];
     source.abort('gone');
-    expect(new LinkedSignal([source.signal]).signal.reason).toBe('gone');
+    expect(new LinkedSignal([live.signal, source.signal]).signal.reason).toBe('gone');
+    expect(holdsOn(live.signal)).toBe(0);
   });
 
   it('aborts by itself after its timeout', async () => {
