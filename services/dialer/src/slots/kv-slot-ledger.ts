@@ -168,16 +168,14 @@ export class KvSlotLedger implements SlotLedger {
       (holders) => {
         // One copy per scope and round, only when something changes: the holders of a busy scope are many.
         let next = ended.size > 0 ? withoutCalls(holders, ended) : holders;
-        let size = next.size;
-        const freed = next !== holders && size < holders.size;
+        const freed = next !== holders && next.size < holders.size;
         let added = false;
         for (const { taker, taken } of takings) {
           const limit = taker.scopes.find((s) => s.key === key)!.limit;
-          const result: TakeResult = next.has(taker.holder) ? 'held' : size < limit ? 'added' : 'full';
+          const result: TakeResult = next.has(taker.holder) ? 'held' : next.size < limit ? 'added' : 'full';
           if (result === 'added') {
             if (next === holders) next = new Map(holders);
             next.set(taker.holder, this.now() + taker.leaseMs);
-            size++;
             added = true;
           }
           taken.set(key, result);
