@@ -80,6 +80,16 @@ describe('scheduled campaigns', () => {
     });
   }, 120_000);
 
+  it('starts a scheduled campaign on time after its name and settings were changed', async () => {
+    const id = await create(inMs(2_500));
+    const updated = await api.patch(`/campaigns/${id}`, { name: 'renamed', settings: { concurrentCallsLimit: 2 } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ status: 'scheduled', name: 'renamed' });
+    const campaign = await started(id);
+    expect(Date.parse(campaign.startedAt) - Date.parse(campaign.scheduledTime)).toBeLessThan(1_000);
+    expect(await startEvents(id)).toHaveLength(1);
+  }, 60_000);
+
   it('never starts a cancelled scheduled campaign', async () => {
     const id = await create(inMs(2_000));
     expect((await api.post(`/campaigns/${id}/cancel`)).body.status).toBe('cancelled');
