@@ -1,19 +1,19 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Logger } from 'pino';
-import { CallEnded, CallEndedV1, CallRequested } from '@contracts/calls/events';
-import { encodeEvent } from '@libs/event-store/codec';
+import { CallEnded, CallRequested } from '@contracts/calls/events';
 import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, LOGGER, NATS } from '@libs/nest/tokens';
 import { DurableConsumer } from '@libs/projections/durable-consumer';
 import { SchedulerConfig } from '../config';
 import { OpenCalls } from './open-calls';
+import { publishTimeoutEnd } from './timeout-end';
 
 /** Calls stay open for minutes: the list may lag a moment, for far fewer writes and wake-ups. */
 const OPEN_CALLS_BURST_MS = 250;
 
 /**
- * A call with no final callback within CALL_TIMEOUT_MINUTES ends as `timeout`. The CallEnded it
- * publishes has the same message id as call-tracking's, so a real hangup and a timeout never both count.
+ * A call with no final callback within CALL_TIMEOUT_MINUTES ends as `timeout`. Its CallEnded is stored
+ * only if the call has no end yet (see publishTimeoutEnd), so a real hangup and a timeout never both count.
  */
 @Injectable()
 export class CallTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
@@ -68,16 +68,8 @@ export class CallTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async publishTimeout(call: CallRequested): Promise<void> {
-    const { callId, campaignId, contactId, attempt, clientId } = call.data;
-    const event: CallEnded = {
-      id: `${callId}:ended`,
-      type: CallEndedV1.type,
-      version: CallEndedV1.version,
-      occurredAt: new Date().toISOString(),
-      data: { callId, campaignId, contactId, attempt, clientId, outcome: 'timeout', endedAt: new Date().toISOString(), failureReason: 'no_final_callback' },
-      metadata: { ...call.metadata, causationId: call.id },
-    };
-    await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, 'ended'), encodeEvent(event), { msgID: event.id });
-    this.log.warn({ callId, campaignId }, 'call timed out');
+    const { callId, campaignId } = call.data;
+    if (await publishTimeoutEnd(this.nats.js, this.nats.subjects, call)) this.log.warn({ callId, campaignId }, 'call timed out');
+    else this.log.info({ callId, campaignId }, 'call past its timeout had ended already');
   }
 }
