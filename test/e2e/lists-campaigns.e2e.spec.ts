@@ -110,4 +110,39 @@ describe('contact lists', () => {
     expect(called).toHaveLength(61);
     expect(new Set(called)).toEqual(new Set([...numbers, usNumber(20_000)]));
   }, 240_000);
+
+  it('answers bad keys 401, a client key on an admin route 403, and bad campaign input and queries 400 naming the field', async () => {
+    expect((await owner.api.withKey('').get('/lists')).status).toBe(401);
+    expect((await owner.api.withKey('not-a-key').get('/lists')).status).toBe(401);
+    expect((await owner.api.withKey('not-a-key').get('/clients/any')).status).toBe(401);
+    const notAdmin = await owner.api.post('/clients', { name: 'x' });
+    expect(notAdmin).toMatchObject({ status: 403, body: { message: expect.stringContaining('admin API key') } });
+
+    const refused = async (body: object, field: string) => {
+      const answer = await owner.api.post('/campaigns', { ...campaignBody(), ...body });
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body)).toContain(field);
+    };
+    // Arrays where one object belongs: taken before, and a callWindow array then stopped the campaign's feeding.
+    await refused({ settings: [{ concurrentCallsLimit: 5 }] }, 'settings must be an object');
+    await refused({ settings: { callWindow: [] } }, 'callWindow must be an object');
+    await refused({ settings: { callWindow: [{ start: '09:00', end: '17:00', timezone: 'UTC' }] } }, 'callWindow must be an object');
+
+    const id = (await owner.api.post('/campaigns', campaignBody())).body.id as string;
+    await waitFor(async () => (await owner.api.get(`/campaigns/${id}`)).status === 200, { description: 'the campaign to be readable' });
+    const badQueries: [string, string][] = [
+      ['/campaigns?status=bogus', 'status must be one of'],
+      ['/campaigns?status=deleted', 'status must be one of'],
+      [`/campaigns/${id}/contacts?status=bogus`, 'status must be one of'],
+      ['/campaigns?page=1e20', 'page must not be greater than'],
+      ['/lists?page=100001', 'page must not be greater than'],
+      [`/campaigns/${id}/calls?page=0`, 'page must not be less than'],
+    ];
+    for (const [path, message] of badQueries) {
+      const answer = await owner.api.get(path);
+      expect({ path, status: answer.status, body: JSON.stringify(answer.body) }).toMatchObject({ path, status: 400, body: expect.stringContaining(message) });
+    }
+    expect((await owner.api.get('/campaigns?status=draft')).body.items.map((c: { id: string }) => c.id)).toContain(id);
+    expect((await owner.api.get(`/campaigns/${id}/contacts?status=pending`)).status).toBe(200);
+  }, 60_000);
 });

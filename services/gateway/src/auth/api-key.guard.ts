@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'crypto';
-import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CampaignsRpc } from '@contracts/commands';
 import { CONFIG } from '@libs/nest/tokens';
@@ -12,7 +12,8 @@ const CACHE_MS = 30_000;
 
 /**
  * `Authorization: Bearer <apiKey>`. Client keys are looked up by their SHA-256 hash (the only form
- * stored) and cached briefly; admin routes take ADMIN_API_KEY only.
+ * stored) and cached briefly; admin routes take ADMIN_API_KEY only (a client key gets 403 there, an
+ * unknown or missing key 401).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -31,8 +32,10 @@ export class ApiKeyGuard implements CanActivate {
     const key = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
     if (!key) throw new UnauthorizedException('missing API key: send Authorization: Bearer <apiKey>');
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets)) {
-      if (!sameSecret(key, this.config.ADMIN_API_KEY)) throw new UnauthorizedException('this route needs the admin API key');
-      return true;
+      if (sameSecret(key, this.config.ADMIN_API_KEY)) return true;
+      // A client's own key is known but not allowed here (403); any other key is unknown (401).
+      await this.clientOf(key);
+      throw new ForbiddenException('this route needs the admin API key');
     }
     req.clientId = await this.clientOf(key);
     return true;

@@ -1,11 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsISO8601, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsTimeZone, IsUrl, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { CAMPAIGN_STATUSES, CONTACT_STATUSES } from '@contracts/campaigns/settings';
 import { MAX_CONCURRENT_CALLS_PER_SCOPE } from '@contracts/dialing/limits';
+import { PageQueryDto } from '../http/page-query.dto';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const urlOptions = { require_tld: false, require_protocol: true };
+/** Deleted campaigns are gone for the API: never listed, not even on request. */
+const LISTED_CAMPAIGN_STATUSES = CAMPAIGN_STATUSES.filter((s) => s !== 'deleted');
+/** `@ValidateNested` takes an array of objects too: a nested object must be one object. */
+const oneObject = (name: string) => IsObject({ message: `${name} must be an object` });
 
 export class CallWindowDto {
   @ApiProperty({ example: '09:00' }) @Matches(HH_MM, { message: 'start must be HH:MM' }) start!: string;
@@ -20,7 +26,7 @@ export class CampaignSettingsDto {
   @ApiPropertyOptional({ default: 30 }) @IsOptional() @IsNumber() @Min(0) retryDelayMinutes?: number;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() excludeVoicemail?: boolean;
   @ApiPropertyOptional({ enum: ['fifo', 'priority'] }) @IsOptional() @IsIn(['fifo', 'priority']) priorityMode?: 'fifo' | 'priority';
-  @ApiPropertyOptional({ type: CallWindowDto }) @IsOptional() @ValidateNested() @Type(() => CallWindowDto) callWindow?: CallWindowDto;
+  @ApiPropertyOptional({ type: CallWindowDto }) @IsOptional() @oneObject('callWindow') @ValidateNested() @Type(() => CallWindowDto) callWindow?: CallWindowDto;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(300) ringTimeoutSeconds?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(86_400) timeLimitSeconds?: number;
   @ApiPropertyOptional({ enum: ['true', 'hangup', 'false'] }) @IsOptional() @IsIn(['true', 'hangup', 'false']) machineDetection?:
@@ -50,13 +56,21 @@ export class CreateCampaignDto {
   @IsUrl({ ...urlOptions, protocols: ['http', 'https'] }, { message: 'answerUrl must be an http(s) URL' })
   answerUrl?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) scheduledTime?: string;
-  @ApiPropertyOptional({ type: CampaignSettingsDto }) @IsOptional() @ValidateNested() @Type(() => CampaignSettingsDto) settings?: CampaignSettingsDto;
+  @ApiPropertyOptional({ type: CampaignSettingsDto }) @IsOptional() @oneObject('settings') @ValidateNested() @Type(() => CampaignSettingsDto) settings?: CampaignSettingsDto;
 }
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page: number = 1;
-  @ApiPropertyOptional({ default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 20;
-  @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
+export class CampaignPageQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: LISTED_CAMPAIGN_STATUSES })
+  @IsOptional()
+  @IsIn(LISTED_CAMPAIGN_STATUSES, { message: `status must be one of ${LISTED_CAMPAIGN_STATUSES.join(', ')}` })
+  status?: string;
+}
+
+export class ContactPageQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CONTACT_STATUSES })
+  @IsOptional()
+  @IsIn(CONTACT_STATUSES, { message: `status must be one of ${CONTACT_STATUSES.join(', ')}` })
+  status?: string;
 }
 
 export class RetryCampaignDto {
@@ -73,5 +87,5 @@ export class ScheduleCampaignDto {
 export class UpdateCampaignDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
-  @ApiPropertyOptional({ type: CampaignSettingsDto }) @IsOptional() @ValidateNested() @Type(() => CampaignSettingsDto) settings?: CampaignSettingsDto;
+  @ApiPropertyOptional({ type: CampaignSettingsDto }) @IsOptional() @oneObject('settings') @ValidateNested() @Type(() => CampaignSettingsDto) settings?: CampaignSettingsDto;
 }

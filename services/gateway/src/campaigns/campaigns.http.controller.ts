@@ -10,7 +10,8 @@ import { CONTACTS_UPLOAD_BODY, UPLOAD_ANSWER } from '../contacts-upload/upload.d
 import { chunkContext } from '../contacts-upload/chunk-context';
 import { Ctx } from '../http/request-context';
 import { ServiceClient } from '../http/service-client';
-import { CreateCampaignDto, PageQueryDto, RetryCampaignDto, ScheduleCampaignDto, UpdateCampaignDto } from './campaigns.dto';
+import { PageQueryDto } from '../http/page-query.dto';
+import { CampaignPageQueryDto, ContactPageQueryDto, CreateCampaignDto, RetryCampaignDto, ScheduleCampaignDto, UpdateCampaignDto } from './campaigns.dto';
 
 /** A malformed id cannot name a campaign: 404, like any unknown one. */
 const CampaignId = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundException('campaign not found') });
@@ -33,7 +34,7 @@ export class CampaignsHttpController {
   }
 
   @Get()
-  list(@Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
+  list(@Query() query: CampaignPageQueryDto, @Ctx() ctx: RequestContext) {
     return this.services.command('campaigns', CampaignsRpc.listCampaigns, { ...ctx, ...query });
   }
 
@@ -117,7 +118,7 @@ export class CampaignsHttpController {
   }
 
   @Get(':id/contacts')
-  contacts(@Param('id', CampaignId) id: string, @Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
+  contacts(@Param('id', CampaignId) id: string, @Query() query: ContactPageQueryDto, @Ctx() ctx: RequestContext) {
     return this.services.command('campaigns', CampaignsRpc.listContacts, { ...ctx, campaignId: id, ...query });
   }
 

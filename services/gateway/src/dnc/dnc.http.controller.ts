@@ -9,7 +9,7 @@ import { ContactUploads } from '../contacts-upload/contact-uploads';
 import { UPLOAD_ANSWER } from '../contacts-upload/upload.dto';
 import { Ctx } from '../http/request-context';
 import { ServiceClient } from '../http/service-client';
-import { ListPageQueryDto } from '../lists/lists.dto';
+import { PageQueryDto } from '../http/page-query.dto';
 
 const NUMBERS_UPLOAD_BODY = {
   description: 'JSON `{numbers:["+14155552671", ...]}`, or a CSV (text/csv body or multipart field `file`) with a `phoneNumber` column.',
@@ -62,7 +62,7 @@ export class DoNotCallHttpController {
 
   /** Listed numbers, a page at a time (ordered by a hash of the number, stable across pages). */
   @Get()
-  list(@Query() query: ListPageQueryDto, @Ctx() ctx: RequestContext) {
+  list(@Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
     return this.services.command('campaigns', DoNotCallRpc.listNumbers, { ...ctx, ...query });
   }
 

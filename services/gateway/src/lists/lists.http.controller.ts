@@ -8,7 +8,8 @@ import { ContactUploads } from '../contacts-upload/contact-uploads';
 import { CONTACTS_UPLOAD_BODY, UPLOAD_ANSWER } from '../contacts-upload/upload.dto';
 import { Ctx } from '../http/request-context';
 import { ServiceClient } from '../http/service-client';
-import { CreateListDto, ListPageQueryDto } from './lists.dto';
+import { PageQueryDto } from '../http/page-query.dto';
+import { CreateListDto } from './lists.dto';
 
 /** A malformed id cannot name a list: 404, like any unknown one. */
 const ListId = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundException('list not found') });
@@ -29,7 +30,7 @@ export class ListsHttpController {
   }
 
   @Get()
-  list(@Query() query: ListPageQueryDto, @Ctx() ctx: RequestContext) {
+  list(@Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
     return this.services.command('campaigns', ListsRpc.listLists, { ...ctx, ...query });
   }
 
@@ -57,7 +58,7 @@ export class ListsHttpController {
   }
 
   @Get(':id/contacts')
-  contacts(@Param('id', ListId) id: string, @Query() query: ListPageQueryDto, @Ctx() ctx: RequestContext) {
+  contacts(@Param('id', ListId) id: string, @Query() query: PageQueryDto, @Ctx() ctx: RequestContext) {
     return this.services.command('campaigns', ListsRpc.listListContacts, { ...ctx, listId: id, ...query });
   }
 }
