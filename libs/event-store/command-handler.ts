@@ -21,17 +21,21 @@ export async function loadAggregate<E extends EventEnvelope, S>(
 /**
  * Read the aggregate, fold with `evolve`, `decide`, append with the expected revision. A concurrent
  * writer makes the append fail; the command is then decided again on the fresh state, up to `retries`
- * times, and a persistent conflict surfaces as ConcurrencyError (409 at the edge).
+ * times, and a persistent conflict surfaces as ConcurrencyError (409 at the edge). With `commandId`, a
+ * command whose events are in the stream already (the same command sent again) is not decided again:
+ * the state it left is the answer, and no event is added.
  */
 export async function handleCommand<C, E extends EventEnvelope, S>(
   store: JetStreamEventStore,
   decider: Decider<C, E, S>,
   subject: string,
   command: C,
-  retries = 5,
+  { retries = 5, commandId }: { retries?: number; commandId?: string } = {},
 ): Promise<CommandResult<E, S>> {
   for (let attempt = 0; ; attempt++) {
-    const { state, revision } = await loadAggregate(store, decider, subject);
+    const { events: past, revision } = await store.read<E>(subject);
+    const state = fold(decider, past);
+    if (commandId !== undefined && past.some((e) => e.metadata.causationId === commandId)) return { events: [], state, revision };
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, revision };
     try {

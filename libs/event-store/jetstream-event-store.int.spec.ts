@@ -13,7 +13,16 @@ const counter: Decider<CounterCommand, CounterEvent, number> = {
   evolve: (n, e) => n + e.data.by,
   decide: (c, n) => {
     if (n >= c.max) throw new DomainError('conflict', 'counter is full');
-    return [{ id: c.id, type: 'Incremented', version: 1, occurredAt: new Date().toISOString(), data: { by: 1 }, metadata: { aggregateId: 'a', clientId: 'c', correlationId: c.id } }];
+    return [
+      {
+        id: c.id,
+        type: 'Incremented',
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        data: { by: 1 },
+        metadata: { aggregateId: 'a', clientId: 'c', correlationId: c.id, causationId: c.id },
+      },
+    ];
   },
 };
 
@@ -57,6 +66,17 @@ describe('JetStreamEventStore (real NATS JetStream)', () => {
     expect((await store.read(a)).events).toHaveLength(1);
   });
 
+  it('does not apply a command again whose events are stored already (given its commandId)', async () => {
+    const a = `${stream}.agg.once`;
+    const first = await handleCommand(store, counter, a, { type: 'Increment', id: 'cmd-1', max: 5 }, { commandId: 'cmd-1' });
+    expect(first.events).toHaveLength(1);
+    // Sent again after the duplicate window, with a fresh event id: still recognised by its command id.
+    const again = await handleCommand(store, counter, a, { type: 'Increment', id: 'cmd-1-later', max: 5 }, { commandId: 'cmd-1' });
+    expect(again).toEqual({ events: [], state: 1, revision: first.revision });
+    await handleCommand(store, counter, a, { type: 'Increment', id: 'cmd-2', max: 5 }, { commandId: 'cmd-2' });
+    expect((await store.read(a)).events.map((e) => e.id)).toEqual(['cmd-1', 'cmd-2']);
+  });
+
   it('drops a retried publish of the same event id (Nats-Msg-Id)', async () => {
     const a = `${stream}.agg.a3`;
     const rev = await store.append(a, [event('d1')], 0);
@@ -67,7 +87,7 @@ describe('JetStreamEventStore (real NATS JetStream)', () => {
   it('decides concurrent commands on fresh state: never more events than the invariant allows', async () => {
     const a = `${stream}.agg.counter`;
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => handleCommand(store, counter, a, { type: 'Increment', id: `c${i}`, max: 5 }, 50)),
+      Array.from({ length: 20 }, (_, i) => handleCommand(store, counter, a, { type: 'Increment', id: `c${i}`, max: 5 }, { retries: 50 })),
     );
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r) => r.status === 'rejected' && (r.reason as DomainError).kind === 'conflict').length;

@@ -1,7 +1,9 @@
+import { connect } from 'nats';
+import { Subjects } from '@contracts/subjects';
 import { ApiClient, phoneNumbers } from '@libs/testing/api-client';
 import { Stack } from '@libs/testing/stack';
 import { newClient, startTestStack } from '@libs/testing/test-stack';
-import { uniqueName } from '@libs/testing/test-env';
+import { testNatsUrl, uniqueName } from '@libs/testing/test-env';
 import { waitFor } from '@libs/testing/wait-for';
 import { maxConcurrent, SimulatorClient } from '../../tools/plivo-simulator/src/client';
 
@@ -78,6 +80,40 @@ describe('changing, deleting and retrying requests', () => {
     });
     expect(all.items.filter((c: { name: string; settings: { concurrentCallsLimit: number } }) => c.settings.concurrentCallsLimit === 3)).toHaveLength(1);
   }, 60_000);
+
+  it('creates one campaign for a key sent again after the gateway forgot it (an answer lost to a timeout)', async () => {
+    const headers = { 'idempotency-key': uniqueName('lost') };
+    const first = await api.post('/campaigns', { ...body(2), name: headers['idempotency-key'] }, headers);
+    expect(first.status).toBe(201);
+    // What a timeout leaves: the command was applied, but the gateway forgot the key.
+    const nc = await connect({ servers: testNatsUrl() });
+    try {
+      const kv = await nc.jetstream().views.kv(new Subjects(stack.natsNamespace).buckets.idempotency);
+      for await (const key of await kv.keys()) await kv.delete(key);
+    } finally {
+      await nc.close();
+    }
+    const again = await api.post('/campaigns', { ...body(2), name: headers['idempotency-key'] }, headers);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect((await api.get(`/campaigns/${first.body.id}`)).status).toBe(200);
+    const named = await waitFor(async () => {
+      const list = (await api.get('/campaigns?limit=100')).body.items as { id: string; name: string }[];
+      return list.some((c) => c.id === first.body.id) ? list.filter((c) => c.name === headers['idempotency-key']) : undefined;
+    });
+    expect(named).toHaveLength(1);
+  }, 60_000);
+
+  it("answers a repeated client registration without the new client's API key, which is shown once", async () => {
+    const admin = new ApiClient(stack.gatewayUrl, stack.env.ADMIN_API_KEY);
+    const headers = { 'idempotency-key': uniqueName('client') };
+    const first = await admin.post('/clients', { name: 'once' }, headers);
+    expect(first).toMatchObject({ status: 201, body: { apiKey: expect.any(String) } });
+    const again = await admin.post('/clients', { name: 'once' }, headers);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.apiKey).toBeUndefined();
+  }, 30_000);
 
   it('reports live calls per scope, equal to what the simulator sees at a quiet moment', async () => {
     await simulator.configure({ talkMs: '4000-4000' });

@@ -18,7 +18,9 @@ export class CampaignCommands {
   }
 
   execute(command: CampaignCommand) {
-    return handleCommand(this.store, campaignDecider, this.nats.subjects.campaignEvents(command.data.campaignId), command);
+    return handleCommand(this.store, campaignDecider, this.nats.subjects.campaignEvents(command.data.campaignId), command, {
+      commandId: command.metadata.commandId,
+    });
   }
 
   async load(campaignId: string): Promise<CampaignState> {

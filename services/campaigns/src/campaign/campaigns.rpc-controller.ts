@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ContactsAddedV1 } from '@contracts/campaigns/events';
 import { DEFAULT_CAMPAIGN_SETTINGS } from '@contracts/campaigns/settings';
@@ -38,6 +37,7 @@ import { CreateCampaign } from './campaign.commands';
 import { ListCopier } from '../lists/list-copier';
 import { computeProgress } from './progress';
 import { isWithinWindow, windowFor } from '@libs/call-window/call-window';
+import { derivedUuid } from '@libs/ids/derived-uuid';
 
 const ADDABLE = new Set(['draft', 'scheduled', 'running', 'paused']);
 
@@ -83,7 +83,7 @@ export class CampaignsRpcController implements OnApplicationBootstrap {
   }
 
   private async create(req: CreateCampaignRequest) {
-    const campaignId = randomUUID();
+    const campaignId = derivedUuid(req.commandId);
     const { settings, ...campaign } = req.campaign;
     const command: CreateCampaign = {
       type: 'CreateCampaign',

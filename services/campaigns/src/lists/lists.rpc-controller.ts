@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AddContactsResponse } from '@contracts/commands';
 import {
@@ -19,6 +18,7 @@ import { commandMetadata, makeEvent } from '@libs/event-store/make-event';
 import { RpcServer } from '@libs/messaging/rpc-server';
 import { NatsContext } from '@libs/nats/nats-context';
 import { CONFIG, NATS, RPC } from '@libs/nest/tokens';
+import { derivedUuid } from '@libs/ids/derived-uuid';
 import { CampaignsConfig } from '../config';
 import { normalizeContacts } from '../contacts/normalize-contacts';
 import { ContactIndex } from '../imports/contact-index';
@@ -53,12 +53,12 @@ export class ListsRpcController implements OnApplicationBootstrap {
   }
 
   private async create(req: CreateContactListRequest): Promise<ContactListView> {
-    const listId = randomUUID();
+    const listId = derivedUuid(req.commandId);
     const { state } = await handleCommand(this.store, contactListDecider, this.nats.subjects.listEvents(listId), {
       type: 'CreateContactList',
       data: { listId, clientId: req.clientId, name: req.name },
       metadata: commandMetadata(req, req.clientId),
-    });
+    }, { commandId: req.commandId });
     return viewOfState(state, 0);
   }
 

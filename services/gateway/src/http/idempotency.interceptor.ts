@@ -24,12 +24,16 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 const WAIT_FOR_PENDING_MS = 15_000;
 const encoder = new TextEncoder();
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** What an answer shows once (a new client's API key) is not kept for its replays. */
+const replayable = (body: unknown) => (body && typeof body === 'object' && 'apiKey' in body ? { ...body, apiKey: undefined } : body);
 
 /**
  * `Idempotency-Key` on a POST: the first successful request with a key is applied and its answer kept
  * for 24 h (JetStream KV, shared by every gateway instance); a repeat with the same body gets that
- * answer again without being applied, concurrent repeats wait for the first, and the same key with
- * another body is refused (422).
+ * answer again without being applied (without a new client's API key, which is shown once), concurrent
+ * repeats wait for the first, and the same key with another body is refused (422). A failed request
+ * forgets its key; a create sent again with it (e.g. after a timeout whose command was applied after
+ * all) finds what it created, since the command id, and from it the new aggregate's id, come from the key.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
@@ -78,7 +82,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
   private async runOnce(key: string, bodyHash: string, res: Response, run: () => Promise<unknown>): Promise<unknown> {
     try {
       const body = await run();
-      await this.kv.put(key, encoder.encode(JSON.stringify({ bodyHash, state: 'done', status: res.statusCode, body } satisfies Stored)));
+      await this.kv.put(key, encoder.encode(JSON.stringify({ bodyHash, state: 'done', status: res.statusCode, body: replayable(body) } satisfies Stored)));
       return body;
     } catch (e) {
       // A refused or failed command changed nothing: forget the key so that a retry is judged afresh.
