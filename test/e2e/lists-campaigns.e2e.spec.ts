@@ -111,7 +111,7 @@ describe('contact lists', () => {
     expect(new Set(called)).toEqual(new Set([...numbers, usNumber(20_000)]));
   }, 240_000);
 
-  it('answers bad keys 401, a client key on an admin route 403, and bad campaign input and queries 400 naming the field', async () => {
+  it('answers bad keys 401, a client key on an admin route 403, bad campaign input and queries 400 naming the field, and another client\'s campaign 404', async () => {
     expect((await owner.api.withKey('').get('/lists')).status).toBe(401);
     expect((await owner.api.withKey('not-a-key').get('/lists')).status).toBe(401);
     expect((await owner.api.withKey('not-a-key').get('/clients/any')).status).toBe(401);
@@ -144,5 +144,9 @@ describe('contact lists', () => {
     }
     expect((await owner.api.get('/campaigns?status=draft')).body.items.map((c: { id: string }) => c.id)).toContain(id);
     expect((await owner.api.get(`/campaigns/${id}/contacts?status=pending`)).status).toBe(200);
+    // Live calls of one campaign: only of one's own.
+    expect((await owner.api.get(`/calls/active?campaignId=${id}`)).status).toBe(200);
+    expect((await stranger.api.get(`/calls/active?campaignId=${id}`)).status).toBe(404);
+    expect((await owner.api.get('/calls/active?campaignId=00000000-0000-4000-8000-000000000000')).status).toBe(404);
   }, 60_000);
 });
