@@ -2,7 +2,7 @@
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly apiKey: string,
+    readonly apiKey: string,
   ) {}
 
   withKey(apiKey: string): ApiClient {

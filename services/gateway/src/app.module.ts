@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { InfraModule } from '@libs/nest/infra.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CallsHttpController } from './calls/calls.http.controller';
@@ -13,6 +14,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { DoNotCallHttpController } from './dnc/dnc.http.controller';
 import { ListsHttpController } from './lists/lists.http.controller';
 import { ServiceClient } from './http/service-client';
+import { rateLimitOptions } from './rate-limit/rate-limit';
 
 @Module({})
 export class GatewayAppModule {
@@ -21,11 +23,14 @@ export class GatewayAppModule {
       module: GatewayAppModule,
       imports: [
         InfraModule.forService('gateway', config),
+        ThrottlerModule.forRoot(rateLimitOptions(config.RATE_LIMIT_PER_MINUTE)),
       ],
       controllers: [ClientsHttpController, CampaignsHttpController, ListsHttpController, DoNotCallHttpController, CallsHttpController, HealthHttpController],
       providers: [
         ServiceClient,
         ContactUploads,
+        // Guards run in this order: the rate limit first.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -20,6 +20,8 @@ export const gatewayConfigShape = {
   LISTED_REJECTIONS: z.coerce.number().int().min(0).default(1000),
   /** How long a service may take to answer a command or query. */
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Requests per API key (or per IP address without one) and minute, on each gateway instance; more get 429. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** How long creating a campaign from a list (which copies the list's contacts first) may take. */
   LIST_COPY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10 * 60 * 1000),
 };

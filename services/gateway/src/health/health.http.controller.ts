@@ -1,5 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ServiceName } from '@contracts/subjects';
 import { Public } from '../auth/roles';
 import { ServiceClient } from '../http/service-client';
@@ -7,6 +8,8 @@ import { ServiceClient } from '../http/service-client';
 const SERVICES: ServiceName[] = ['campaigns', 'dialer', 'call-tracking', 'scheduler'];
 
 @ApiTags('health')
+// Probes and scrapers are never rate-limited.
+@SkipThrottle()
 @Controller('health')
 export class HealthHttpController {
   constructor(private readonly services: ServiceClient) {}
