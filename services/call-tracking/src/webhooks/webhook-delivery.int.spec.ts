@@ -76,6 +76,38 @@ describe('webhook deliveries: duplicated, late and reordered (real app, NATS, Mo
     expect((await logEntry(plain.callId))[0]).toMatchObject({ status: 'completed' });
   });
 
+  it('ends a short call voicemail when its machine callback comes with or just after the hangup', async () => {
+    // Plivo hangs up on a machine (machineDetection "hangup") and sends both callbacks at once.
+    const short = { ...completed, Duration: '3', BillDuration: '3' };
+    const together = await newCall({ machineDetection: true });
+    await together.send('answer', answer);
+    await Promise.all([together.send('hangup', short), together.send('machine', { CallUUID: 'u', Machine: 'true' })]);
+    expect((await logEntry(together.callId))[0]).toMatchObject({ status: 'voicemail', machineDetected: true });
+
+    const late = await newCall({ machineDetection: true });
+    await late.send('answer', answer);
+    const hangup = late.send('hangup', short);
+    await new Promise((r) => setTimeout(r, 400));
+    await late.send('machine', { CallUUID: 'u', Machine: 'true' });
+    expect((await hangup).status).toBe(200);
+    expect((await logEntry(late.callId))[0]).toMatchObject({ status: 'voicemail', machineDetected: true });
+
+    // A person who hung up at once: completed, once the wait for a machine result is over.
+    const person = await newCall({ machineDetection: true });
+    await person.send('answer', answer);
+    const started = Date.now();
+    await person.send('hangup', short);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect((await logEntry(person.callId))[0]).toMatchObject({ status: 'completed' });
+    // A longer call does not wait: its machine result would have come long before.
+    const talked = await newCall({ machineDetection: true });
+    await talked.send('answer', answer);
+    const at = Date.now();
+    await talked.send('hangup', { ...completed, Duration: '60', BillDuration: '60' });
+    expect(Date.now() - at).toBeLessThan(1_000);
+    expect((await logEntry(talked.callId))[0]).toMatchObject({ status: 'completed' });
+  });
+
   it('answers every duplicate of the answer callback with the same XML', async () => {
     const call = await newCall();
     const responses = await Promise.all(Array.from({ length: 5 }, () => call.send('answer', answer)));
