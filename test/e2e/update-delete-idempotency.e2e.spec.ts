@@ -133,6 +133,18 @@ describe('changing, deleting and retrying requests', () => {
       expect(active.client).toMatchObject({ active: 3, limit: 20, utilisation: 15 });
       expect(active.global.active).toBe(3);
       expect((await api.get('/calls/active?campaignId=not-a-uuid')).status).toBe(400);
+
+      // The same, and the consumers' lag, for Prometheus: no API key.
+      const scraped = await fetch(`${stack.gatewayUrl}/api/v1/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(scraped.headers.get('content-type')).toContain('text/plain');
+      const metrics = await scraped.text();
+      const value = (series: RegExp) => Number(new RegExp(`^${series.source} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(value(/dialer_slots_active\{scope="global"\}/)).toBe(3);
+      expect(value(/dialer_slots_limit\{scope="global"\}/)).toBe(active.global.limit);
+      expect(value(/nats_consumer_pending_messages\{stream="[^"]*CALLS",consumer="dialer-slot-release"\}/)).toBeGreaterThanOrEqual(0);
+      expect(value(/nats_consumer_ack_pending_messages\{stream="[^"]*DIAL",consumer="[^"]+"\}/)).toBeGreaterThanOrEqual(0);
+      expect(value(/platform_metrics_unread/)).toBe(0);
       await api.post(`/campaigns/${id}/cancel`);
     } finally {
       await simulator.configure({ talkMs: '400-600' });

@@ -13,6 +13,8 @@ import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { DoNotCallHttpController } from './dnc/dnc.http.controller';
 import { ListsHttpController } from './lists/lists.http.controller';
+import { MetricsHttpController } from './metrics/metrics.http.controller';
+import { PlatformMetrics } from './metrics/platform-metrics';
 import { ServiceClient } from './http/service-client';
 import { rateLimitOptions } from './rate-limit/rate-limit';
 
@@ -25,10 +27,11 @@ export class GatewayAppModule {
         InfraModule.forService('gateway', config),
         ThrottlerModule.forRoot(rateLimitOptions(config.RATE_LIMIT_PER_MINUTE)),
       ],
-      controllers: [ClientsHttpController, CampaignsHttpController, ListsHttpController, DoNotCallHttpController, CallsHttpController, HealthHttpController],
+      controllers: [ClientsHttpController, CampaignsHttpController, ListsHttpController, DoNotCallHttpController, CallsHttpController, HealthHttpController, MetricsHttpController],
       providers: [
         ServiceClient,
         ContactUploads,
+        PlatformMetrics,
         // Guards run in this order: the rate limit first.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
