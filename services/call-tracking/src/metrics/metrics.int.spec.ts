@@ -40,4 +40,21 @@ describe('call-tracking /metrics (real app, real NATS)', () => {
     expect(sample(text, 'plivo_webhook_duration_seconds_count{kind="ring",status="403"}')).toBe(2);
     expect(text).toContain('process_cpu_user_seconds_total');
   });
+
+  it('counts calls ended by outcome, each call once', async () => {
+    const hangup = (callId: string, params: Record<string, string>) => {
+      const path = `/plivo/${CAMPAIGN}/${callId}/hangup`;
+      return postWebhook(`${tracking.url}${path}`, { CallUUID: callId, Event: 'Hangup', ...params }, TEST_AUTH_TOKEN, { signedUrl: `${PUBLIC_BASE}${path}` });
+    };
+    for (const callId of ['e1-a1', 'e2-a1', 'e3-a1']) await publishCallRequested(tracking.nats, { campaignId: CAMPAIGN, callId });
+    const busy = { CallStatus: 'busy', HangupCause: 'USER_BUSY', HangupCauseCode: '3010', Duration: '0' };
+    const completed = { CallStatus: 'completed', HangupCause: 'NORMAL_CLEARING', HangupCauseCode: '4000', Duration: '30' };
+    expect((await hangup('e1-a1', busy)).status).toBe(200);
+    expect((await hangup('e1-a1', busy)).status).toBe(200); // a duplicate counts once
+    expect((await hangup('e2-a1', completed)).status).toBe(200);
+    expect((await hangup('e3-a1', completed)).status).toBe(200);
+    const text = await (await fetch(`${tracking.url}/metrics`)).text();
+    expect(sample(text, 'calls_ended_total{outcome="busy"}')).toBe(1);
+    expect(sample(text, 'calls_ended_total{outcome="completed"}')).toBe(2);
+  });
 });

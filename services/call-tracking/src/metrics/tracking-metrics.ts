@@ -2,8 +2,8 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 
 /**
  * call-tracking's Prometheus metrics, in a registry of its own (several apps can share a process in tests):
- * webhook latency by kind and status, call events published (or found already published) by kind, and
- * refused signatures by reason, plus the default process metrics.
+ * webhook latency by kind and status, call events published (or found already published) by kind, calls
+ * ended by outcome, and refused signatures by reason, plus the default process metrics.
  */
 export class TrackingMetrics {
   readonly registry = new Registry();
@@ -20,6 +20,13 @@ export class TrackingMetrics {
     name: 'call_events_published_total',
     help: 'Call events from webhooks: published, or already there (a duplicate or late callback)',
     labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly callsEnded = new Counter({
+    name: 'calls_ended_total',
+    help: 'Calls ended by their webhooks, by outcome (timeouts and calls never placed are ended elsewhere)',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 
@@ -40,6 +47,10 @@ export class TrackingMetrics {
 
   eventPublished(kind: string, isNew: boolean): void {
     this.eventsPublished.inc({ kind, result: isNew ? 'published' : 'duplicate' });
+  }
+
+  callEnded(outcome: string): void {
+    this.callsEnded.inc({ outcome });
   }
 
   signatureRejected(reason: 'missing' | 'mismatch'): void {

@@ -41,8 +41,10 @@ export class TrackingEventsPublisher {
     return this.publish(call, 'machine', CallMachineDetectedV1, { ...data, detectedAt: now() });
   }
 
-  ended(call: CallRequested, data: Omit<typeof CallEndedV1.dataSchema.static, 'callId' | 'campaignId' | 'contactId' | 'attempt' | 'clientId'>) {
-    return this.publish(call, 'ended', CallEndedV1, { clientId: call.data.clientId, ...data });
+  async ended(call: CallRequested, data: Omit<typeof CallEndedV1.dataSchema.static, 'callId' | 'campaignId' | 'contactId' | 'attempt' | 'clientId'>) {
+    const isNew = await this.publish(call, 'ended', CallEndedV1, { clientId: call.data.clientId, ...data });
+    if (isNew) this.metrics.callEnded(data.outcome);
+    return isNew;
   }
 
   private async publish(call: CallRequested, kind: CallEventKind, contract: Contract, data: object): Promise<boolean> {
