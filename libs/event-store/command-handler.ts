@@ -13,9 +13,9 @@ export async function loadAggregate<E extends EventEnvelope, S>(
   store: JetStreamEventStore,
   decider: Pick<Decider<unknown, E, S>, 'evolve' | 'initialState'>,
   subject: string,
-): Promise<{ state: S; revision: number }> {
+): Promise<{ state: S; revision: number; events: E[] }> {
   const { events, revision } = await store.read<E>(subject);
-  return { state: fold(decider, events), revision };
+  return { state: fold(decider, events), revision, events };
 }
 
 /**
@@ -33,8 +33,7 @@ export async function handleCommand<C, E extends EventEnvelope, S>(
   { retries = 5, commandId }: { retries?: number; commandId?: string } = {},
 ): Promise<CommandResult<E, S>> {
   for (let attempt = 0; ; attempt++) {
-    const { events: past, revision } = await store.read<E>(subject);
-    const state = fold(decider, past);
+    const { state, revision, events: past } = await loadAggregate(store, decider, subject);
     if (commandId !== undefined && past.some((e) => e.metadata.causationId === commandId)) return { events: [], state, revision };
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, revision };

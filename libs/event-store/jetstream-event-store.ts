@@ -95,4 +95,19 @@ export function isWrongLastSequence(e: unknown): boolean {
   return err?.api_error?.err_code === 10071 || /wrong last sequence/i.test(String(err?.message));
 }
 
+/**
+ * Publishes `event` only as the first message on `subject` (expected last subject sequence 0), with its
+ * id as message id. False when the subject has a message already: this one, stored before (a duplicate
+ * within the stream's window), or another, also after that window.
+ */
+export async function publishFirst(js: JetStreamClient, subject: string, event: EventEnvelope): Promise<boolean> {
+  try {
+    const ack = await js.publish(subject, encodeEvent(event), { msgID: event.id, expect: { lastSubjectSequence: 0 } });
+    return !ack.duplicate;
+  } catch (e) {
+    if (isWrongLastSequence(e)) return false;
+    throw e;
+  }
+}
+
 export type { JsMsg };

@@ -8,8 +8,7 @@ import {
 } from '@contracts/calls/events';
 import { EventEnvelope } from '@contracts/envelope';
 import { CallEventKind } from '@contracts/subjects';
-import { encodeEvent } from '@libs/event-store/codec';
-import { isWrongLastSequence } from '@libs/event-store/jetstream-event-store';
+import { publishFirst } from '@libs/event-store/jetstream-event-store';
 import { NatsContext } from '@libs/nats/nats-context';
 import { NATS } from '@libs/nest/tokens';
 import { TrackingMetrics } from '../metrics/tracking-metrics';
@@ -63,17 +62,7 @@ export class TrackingEventsPublisher {
         causationId: call.id,
       },
     };
-    let isNew: boolean;
-    try {
-      const ack = await this.nats.js.publish(this.nats.subjects.callEvent(campaignId, callId, kind), encodeEvent(event), {
-        msgID: event.id,
-        expect: { lastSubjectSequence: 0 },
-      });
-      isNew = !ack.duplicate;
-    } catch (e) {
-      if (!isWrongLastSequence(e)) throw e;
-      isNew = false;
-    }
+    const isNew = await publishFirst(this.nats.js, this.nats.subjects.callEvent(campaignId, callId, kind), event);
     this.metrics.eventPublished(kind, isNew);
     return isNew;
   }

@@ -7,6 +7,7 @@ import { CallDirectory } from '../calls/call-directory';
 import { answerXml } from './answer-xml';
 import { TrackingEventsPublisher } from './call-events.publisher';
 import { endedFromHangup } from './hangup-report';
+import { outcomeOf } from './outcome';
 import { PlivoSignatureGuard } from './plivo-signature.guard';
 
 type Params = Record<string, string | undefined>;
@@ -106,7 +107,7 @@ export class PlivoWebhooksController {
     const { campaignId, callId } = call.data;
     const seen = () => this.calls.hasEvent(campaignId, callId, 'machine');
     if (await seen()) return true;
-    const answeredBriefly = endedFromHangup(params, false, '').outcome === 'completed' && Number(params.Duration ?? Infinity) <= MACHINE_DETECTION_WINDOW_S;
+    const answeredBriefly = outcomeOf(params, false).outcome === 'completed' && Number(params.Duration ?? Infinity) <= MACHINE_DETECTION_WINDOW_S;
     if (call.data.machineDetection !== true || !answeredBriefly) return false;
     for (let waited = 0; waited < MACHINE_RESULT_WAIT_MS; waited += MACHINE_LOOK_MS) {
       await new Promise((resolve) => setTimeout(resolve, MACHINE_LOOK_MS));

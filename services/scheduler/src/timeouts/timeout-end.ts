@@ -1,8 +1,7 @@
 import { JetStreamClient } from 'nats';
 import { CallEnded, CallEndedV1, CallRequested } from '@contracts/calls/events';
 import { Subjects } from '@contracts/subjects';
-import { encodeEvent } from '@libs/event-store/codec';
-import { isWrongLastSequence } from '@libs/event-store/jetstream-event-store';
+import { publishFirst } from '@libs/event-store/jetstream-event-store';
 
 /**
  * Publishes a call's `timeout` end unless the call has an end already. The first end on the call's
@@ -21,12 +20,5 @@ export async function publishTimeoutEnd(js: JetStreamClient, subjects: Subjects,
     data: { callId, campaignId, contactId, attempt, clientId, outcome: 'timeout', endedAt: now, failureReason: 'no_final_callback' },
     metadata: { ...call.metadata, causationId: call.id },
   };
-  try {
-    // A duplicate: an end with this id (call-tracking's, or an earlier sweep's) is stored already.
-    const ack = await js.publish(subjects.callEvent(campaignId, callId, 'ended'), encodeEvent(event), { msgID: event.id, expect: { lastSubjectSequence: 0 } });
-    return !ack.duplicate;
-  } catch (e) {
-    if (isWrongLastSequence(e)) return false;
-    throw e;
-  }
+  return publishFirst(js, subjects.callEvent(campaignId, callId, 'ended'), event);
 }
