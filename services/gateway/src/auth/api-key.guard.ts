@@ -6,6 +6,7 @@ import { CONFIG } from '@libs/nest/tokens';
 import { GatewayConfig } from '../config';
 import { AuthenticatedRequest } from '../http/request-context';
 import { ServiceClient } from '../http/service-client';
+import { bearerKey, hashOfKey } from './bearer-key';
 import { ADMIN_ONLY, PUBLIC } from './roles';
 
 const CACHE_MS = 30_000;
@@ -29,7 +30,7 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    const key = bearerKey(req);
     if (!key) throw new UnauthorizedException('missing API key: send Authorization: Bearer <apiKey>');
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets)) {
       if (sameSecret(key, this.config.ADMIN_API_KEY)) return true;
@@ -42,7 +43,7 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   private async clientOf(key: string): Promise<string> {
-    const hash = createHash('sha256').update(key).digest('hex');
+    const hash = hashOfKey(key);
     const cached = this.cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.clientId;
     try {

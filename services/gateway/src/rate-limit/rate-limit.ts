@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
 import { ThrottlerModuleOptions } from '@nestjs/throttler';
 import { Request } from 'express';
+import { bearerKey, hashOfKey } from '../auth/bearer-key';
 
 /**
  * Requests are counted per API key (its hash; the client's IP address for a request without one), per
@@ -15,6 +15,6 @@ export function rateLimitOptions(perMinute: number): ThrottlerModuleOptions {
 }
 
 function trackerOf(req: Request): string {
-  const key = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
-  return key ? `key:${createHash('sha256').update(key).digest('hex')}` : `ip:${req.ip ?? 'unknown'}`;
+  const key = bearerKey(req);
+  return key ? `key:${hashOfKey(key)}` : `ip:${req.ip ?? 'unknown'}`;
 }
